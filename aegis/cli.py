@@ -1,0 +1,327 @@
+"""The `aegis` command line: parse, call the engine, print. Heavy imports stay inside commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from aegis.errors import AegisError, InvalidOption
+
+if TYPE_CHECKING:
+    from aegis.catalog import Catalog
+    from aegis.engine import Outcome
+
+app = typer.Typer(
+    name="aegis",
+    help="Generate Python services (FastAPI + Flet + Typer) and grow them with components.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+diff_app = typer.Typer(
+    help="Show, as a unified diff, what add or remove would change. Exit code 1 if anything "
+    "would change, 0 if nothing would.",
+    no_args_is_help=True,
+)
+app.add_typer(diff_app, name="diff")
+
+WITH_OPTIONS = {"allow_extra_args": True, "ignore_unknown_options": True}
+OPTIONS_HELP = "Component options are given as --<component>-<option> VALUE (see `aegis components`)."
+
+PathOption = Annotated[
+    Path, typer.Option("--path", "-p", help="The project directory.", file_okay=False)
+]
+
+
+def main() -> None:
+    app()
+
+
+def _fail(error: AegisError) -> typer.Exit:
+    _stderr().print(f"[bold red]Error:[/] {_escape(str(error))}")
+    return typer.Exit(error.exit_code)
+
+
+@app.command(context_settings=WITH_OPTIONS, epilog=OPTIONS_HELP)
+def init(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Project name; also its console-script name.")],
+    components: Annotated[
+        str, typer.Option("--components", "-c", help="Comma-separated components to add.")
+    ] = "",
+    output_dir: Annotated[
+        Path, typer.Option("--output-dir", "-o", help="Where to create the project folder.")
+    ] = Path("."),
+    force: Annotated[
+        bool, typer.Option(help="Write into a non-empty folder (other files are kept).")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Never ask questions.")] = False,
+) -> None:
+    """Create a new project: the core, plus the components you name."""
+    from aegis import engine
+
+    try:
+        catalog = _catalog()
+        options = _parse_options(ctx.args)
+        names = _split(components)
+        if not names and not yes and sys.stdin.isatty() and sys.stdout.isatty():
+            names = _ask_components(catalog)
+        target = output_dir / name
+        outcome = engine.init(catalog, name, target, names, options, force=force)
+        outcome.changes.apply()
+    except AegisError as error:
+        raise _fail(error) from None
+    _report_plan(outcome)
+    console = _stdout()
+    console.print(f"[green]Created[/] {target} ({len(outcome.changes.changes)} files).")
+    console.print(
+        "Next: cd into it, then `pip install -e '.[dev]'` (or `uv pip install -e '.[dev]'`), "
+        f"`{_slug(name)} health`, `make serve`. Generation needed no network; installing does."
+    )
+
+
+@app.command(context_settings=WITH_OPTIONS, epilog=OPTIONS_HELP)
+def add(
+    ctx: typer.Context,
+    names: Annotated[list[str], typer.Argument(help="Components to add.")],
+    path: PathOption = Path("."),
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show which files would change; write nothing.")
+    ] = False,
+) -> None:
+    """Add components to an existing project."""
+    from aegis import engine
+
+    try:
+        outcome = engine.add(_catalog(), path, names, _parse_options(ctx.args))
+        _finish(outcome, dry_run, "Added")
+    except AegisError as error:
+        raise _fail(error) from None
+
+
+@app.command(context_settings=WITH_OPTIONS)
+def remove(
+    names: Annotated[list[str], typer.Argument(help="Components to remove.")],
+    path: PathOption = Path("."),
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show which files would change; write nothing.")
+    ] = False,
+    with_dependents: Annotated[
+        bool, typer.Option(help="Also remove the components that require these.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option(help="Delete component files even if you changed them.")
+    ] = False,
+) -> None:
+    """Take components out of a project: the exact inverse of `add`."""
+    from aegis import engine
+
+    try:
+        outcome = engine.remove(_catalog(), path, names, with_dependents, force)
+        _finish(outcome, dry_run, "Removed")
+    except AegisError as error:
+        raise _fail(error) from None
+
+
+@diff_app.command("add", context_settings=WITH_OPTIONS, epilog=OPTIONS_HELP)
+def diff_add(
+    ctx: typer.Context,
+    names: Annotated[list[str], typer.Argument(help="Components to add.")],
+    path: PathOption = Path("."),
+    stat: Annotated[bool, typer.Option("--stat", help="Only a summary per file.")] = False,
+    color: Annotated[bool, typer.Option(help="Colour the diff (default: on a terminal).")] = sys.stdout.isatty(),
+) -> None:
+    """The changes `aegis add` would make."""
+    from aegis import engine
+
+    try:
+        outcome = engine.add(_catalog(), path, names, _parse_options(ctx.args))
+    except AegisError as error:
+        raise _fail(error) from None
+    _show_diff(outcome, stat, color)
+
+
+@diff_app.command("remove")
+def diff_remove(
+    names: Annotated[list[str], typer.Argument(help="Components to remove.")],
+    path: PathOption = Path("."),
+    with_dependents: Annotated[
+        bool, typer.Option(help="Also remove the components that require these.")
+    ] = False,
+    force: Annotated[bool, typer.Option(help="As for `aegis remove --force`.")] = False,
+    stat: Annotated[bool, typer.Option("--stat", help="Only a summary per file.")] = False,
+    color: Annotated[bool, typer.Option(help="Colour the diff (default: on a terminal).")] = sys.stdout.isatty(),
+) -> None:
+    """The changes `aegis remove` would make."""
+    from aegis import engine
+
+    try:
+        outcome = engine.remove(_catalog(), path, names, with_dependents, force)
+    except AegisError as error:
+        raise _fail(error) from None
+    _show_diff(outcome, stat, color)
+
+
+@app.command()
+def components(path: PathOption = Path(".")) -> None:
+    """List the available components, their requirements and options."""
+    from rich.table import Table
+
+    from aegis import manifest
+
+    try:
+        catalog = _catalog()
+    except AegisError as error:
+        raise _fail(error) from None
+    pyproject = path / manifest.PYPROJECT
+    installed: tuple[str, ...] = ()
+    if pyproject.is_file():
+        try:
+            installed = manifest.read(path, pyproject.read_text(encoding="utf-8")).components
+        except AegisError:
+            installed = ()
+    table = Table(title="Aegis components")
+    for column in ("name", "kind", "status", "requires", "options", "summary"):
+        table.add_column(column)
+    for pack in catalog.selectable:
+        options = ", ".join(
+            f"--{pack.option_key(o).replace('_', '-')} {'|'.join(o.choices)}" for o in pack.options
+        )
+        table.add_row(
+            pack.name,
+            pack.kind,
+            "[green]installed[/]" if pack.name in installed else "available",
+            ", ".join(pack.requires) or "-",
+            options or "-",
+            pack.summary,
+        )
+    _stdout().print(table)
+
+
+@app.command()
+def version() -> None:
+    """Print the Aegis version."""
+    from aegis import __version__
+
+    typer.echo(f"aegis {__version__}")
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def _catalog() -> Catalog:
+    from aegis.catalog import Catalog
+
+    return Catalog.load()
+
+
+def _split(components: str) -> list[str]:
+    return [name.strip() for name in components.split(",") if name.strip()]
+
+
+def _parse_options(args: list[str]) -> dict[str, str]:
+    """`--database-engine postgresql` / `--database-engine=postgresql` -> {key: value}."""
+    options: dict[str, str] = {}
+    remaining = list(args)
+    while remaining:
+        flag = remaining.pop(0)
+        if not flag.startswith("--"):
+            raise InvalidOption(f"Unexpected argument `{flag}`.")
+        key, _, value = flag[2:].partition("=")
+        if not value:
+            if not remaining or remaining[0].startswith("--"):
+                raise InvalidOption(f"`{flag}` needs a value.")
+            value = remaining.pop(0)
+        options[key.replace("-", "_")] = value
+    return options
+
+
+def _ask_components(catalog: Catalog) -> list[str]:
+    from rich.prompt import Prompt
+
+    console = _stdout()
+    console.print("Components (each can also be added later with `aegis add`):")
+    for pack in catalog.selectable:
+        needs = f" (brings {', '.join(pack.requires)})" if pack.requires else ""
+        console.print(f"  [bold]{pack.name}[/]: {pack.summary}{needs}")
+    answer = Prompt.ask("Components to add, comma-separated (empty for none)", default="")
+    return _split(answer)
+
+
+def _finish(outcome: Outcome, dry_run: bool, verb: str) -> None:
+    console = _stdout()
+    for name in outcome.plan.already_present:
+        console.print(f"`{name}` is already in this project; nothing to do for it.")
+    if not outcome.changes:
+        console.print("Nothing to change.")
+        return
+    _report_plan(outcome)
+    if dry_run:
+        console.print("[yellow]Dry run[/]: these files would change (nothing was written):")
+        _print_stat(outcome)
+        return
+    outcome.changes.apply()
+    _print_stat(outcome)
+    console.print(f"[green]{verb}[/] {', '.join(outcome.plan.names)}.")
+
+
+def _report_plan(outcome: Outcome) -> None:
+    console = _stdout()
+    for name, by in outcome.plan.implied.items():
+        console.print(f"`{name}` comes too: `{by}` requires it.")
+
+
+def _print_stat(outcome: Outcome) -> None:
+    console = _stdout()
+    for change in outcome.changes.changes:
+        added, removed = change.counts()
+        console.print(f"  {change.kind:8} {change.path}  [green]+{added}[/] [red]-{removed}[/]")
+
+
+def _show_diff(outcome: Outcome, stat: bool, color: bool) -> None:
+    if stat:
+        _print_stat(outcome)
+    elif color:
+        _print_colored(outcome.changes.diff())
+    else:
+        sys.stdout.write(outcome.changes.diff())
+    raise typer.Exit(1 if outcome.changes else 0)
+
+
+def _print_colored(patch: str) -> None:
+    from rich.text import Text
+
+    console = _stdout()
+    styles = (("# aegis:", "bold magenta"), ("diff --git", "bold"), ("+++", "bold"),
+              ("---", "bold"), ("@@", "cyan"), ("+", "green"), ("-", "red"))
+    for line in patch.splitlines():
+        style = next((s for prefix, s in styles if line.startswith(prefix)), "")
+        console.print(Text(line, style=style), soft_wrap=True)
+
+
+def _slug(name: str) -> str:
+    from aegis.render import slugify
+
+    return slugify(name)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _stdout():  # noqa: ANN202 - rich is imported lazily
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _stderr():  # noqa: ANN202
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)

@@ -1,0 +1,44 @@
+"""Parse and print the four kinds of document edits work on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aegis.errors import PlanError
+
+
+def parse(kind: str, path: str, text: str) -> Any:
+    """The document for `text`, or a PlanError naming the file when it does not parse."""
+    try:
+        if kind == "python":
+            import libcst
+
+            return libcst.parse_module(text)
+        if kind == "toml":
+            import tomlkit
+
+            return tomlkit.parse(text)
+        if kind == "yaml":
+            from aegis.edit import yaml
+
+            return yaml.load(text)
+        return text
+    except Exception as error:  # each parser has its own error classes
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise PlanError(
+            f"{path} does not parse ({detail}). Fix the file, then run the command again."
+        ) from error
+
+
+def render(kind: str, document: Any) -> str:
+    if kind == "python":
+        return document.code
+    if kind == "toml":
+        import tomlkit
+
+        return tomlkit.dumps(document)
+    if kind == "yaml":
+        from aegis.edit import yaml
+
+        return yaml.dump(document)
+    return document

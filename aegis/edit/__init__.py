@@ -1,0 +1,1 @@
+"""Idempotent, invertible edits of parsed documents (Python, TOML, YAML, text)."""

@@ -1,0 +1,99 @@
+"""Managed blocks in text files (.env.example, Makefile, README.md).
+
+A block is delimited by marker lines, `# aegis:begin KEY` ... `# aegis:end KEY` (style
+"hash") or `<!-- aegis:begin KEY -->` ... `<!-- aegis:end KEY -->` (style "html"). Each
+block is preceded by one blank line; blocks keep a canonical order by rank.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from aegis.edit.base import EditError, Placement, insertion_index
+
+_MARKERS = {
+    "hash": ("# aegis:{which} {key}", r"# aegis:begin (\S+)"),
+    "html": ("<!-- aegis:{which} {key} -->", r"<!-- aegis:begin (\S+) -->"),
+}
+
+
+@dataclass(frozen=True)
+class _Block:
+    key: str
+    start: int  # offset of the begin line
+    end: int  # offset just after the end line (and its newline)
+
+
+def _marker(style: str, which: str, key: str) -> str:
+    if style not in _MARKERS:
+        raise ValueError(f"unknown block style {style!r} (expected 'hash' or 'html')")
+    return _MARKERS[style][0].format(which=which, key=key)
+
+
+def _blocks(text: str, style: str) -> list[_Block]:
+    """The managed blocks of `style` in `text`, in file order."""
+    begin = re.compile(rf"^{_MARKERS[style][1]}[ \t]*$", re.MULTILINE)
+    blocks = []
+    for match in begin.finditer(text):
+        key = match.group(1)
+        marker = re.escape(_marker(style, "end", key))
+        closing = re.compile(rf"^{marker}[ \t]*(\n|\Z)", re.M).search(text, match.end())
+        if closing is None:
+            raise EditError(f"the managed block `{key}` has no end marker")
+        blocks.append(_Block(key, match.start(), closing.end()))
+    return blocks
+
+
+def block_text(key: str, body: str, style: str = "hash") -> str:
+    """The text of a block: begin marker, body, end marker, each ending in a newline."""
+    lines = [_marker(style, "begin", key)]
+    if body.strip("\n"):
+        lines.append(body.strip("\n"))
+    lines.append(_marker(style, "end", key))
+    return "\n".join(lines) + "\n"
+
+
+def add_block(
+    text: str, key: str, body: str, placement: Placement, style: str = "hash"
+) -> str:
+    """Add the managed block `key` (unchanged if a block of that key is there).
+
+    Its position follows the ranks of the other blocks; by default it goes at the end of
+    the file, after one blank line.
+    """
+    new = block_text(key, body, style)
+    blocks = _blocks(text, style)
+    keys = [block.key for block in blocks]
+    if key in keys:
+        return text
+    pos = insertion_index(keys, placement, len(keys))
+    if pos < len(keys):
+        start = blocks[pos].start
+        return text[:start] + new + "\n" + text[start:]
+    ranks = [placement.rank_of(k) for k in keys]
+    if any(rank is not None and rank < placement.rank for rank in ranks):
+        end = blocks[-1].end
+        if end < len(text):
+            return text[:end] + "\n" + new + text[end:]
+    if not text.strip("\n"):
+        return new
+    return text.rstrip("\n") + "\n\n" + new
+
+
+def remove_block(text: str, key: str, style: str = "hash") -> str:
+    """Remove the managed block `key` and the blank line that separates it."""
+    blocks = _blocks(text, style)
+    found = [block for block in blocks if block.key == key]
+    if not found:
+        return text
+    block = found[0]
+    start, end = block.start, block.end
+    following = [other for other in blocks if other.start == end + 1]
+    if following and text[end] == "\n":
+        return text[:start] + text[end + 1 :]
+    if text[:start].endswith("\n\n"):
+        start -= 1
+    elif start == 0 and text[end : end + 1] == "\n":
+        end += 1
+    return text[:start] + text[end:]

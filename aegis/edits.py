@@ -1,0 +1,381 @@
+"""Edits as data: what a pack's `edits()` returns.
+
+Each edit names a semantic anchor in one shared file. The engine parses each file once, gives
+every edit a `Placement` (its rank and the ranks of the other packs' elements on the same
+anchor), and calls `apply` or, to take a pack out, `revert`. The primitives behind them live in
+`aegis.edit.*` and are imported only when an edit runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from aegis.edit.base import Placement
+
+PYPROJECT = "pyproject.toml"
+COMPOSE = "docker-compose.yml"
+
+
+class Edit:
+    """Base of all edits: `path` is the project-relative file it changes."""
+
+    path: str
+    document: ClassVar[str]
+
+    def anchor(self) -> tuple[str, ...]:
+        """The place it edits; edits with the same anchor are ordered among themselves."""
+        raise NotImplementedError
+
+    def identity(self, pack: str) -> str:
+        """What it inserts, as found again in a file (stable under reformatting)."""
+        raise NotImplementedError
+
+    def apply(self, doc: Any, placement: Placement, pack: str) -> Any:
+        raise NotImplementedError
+
+    def revert(self, doc: Any, pack: str) -> Any:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Import(Edit):
+    """`from module import name [as alias]` at its sorted place."""
+
+    path: str
+    module: str
+    name: str
+    alias: str | None = None
+    document: ClassVar[str] = "python"
+
+    def anchor(self) -> tuple[str, ...]:
+        return ("import", self.path)
+
+    def identity(self, pack: str) -> str:
+        return f"{self.module}:{self.name}:{self.alias or ''}"
+
+    def apply(self, doc: Any, placement: Placement, pack: str) -> Any:
+        from aegis.edit import python
+
+        return python.add_import(doc, self.module, self.name, self.alias)
+
+    def revert(self, doc: Any, pack: str) -> Any:
+        from aegis.edit import python
+
+        return python.remove_import(doc, self.module, self.name, self.alias)
+
+    def describe(self) -> str:
+        return f"import {self.name} from {self.module}"
+
+
+@dataclass(frozen=True)
+class ListItem(Edit):
+    """One element of a module-level list such as `HEALTH_CHECKS`."""
+
+    path: str
+    list_name: str
+    item: str
+    document: ClassVar[str] = "python"
+
+    def anchor(self) -> tuple[str, ...]:
+        return ("list", self.path, self.list_name)
+
+    def identity(self, pack: str) -> str:
+        from aegis.edit import python
+
+        return python.expression_identity(self.item)
+
+    def apply(self, doc: Any, placement: Placement, pack: str) -> Any:
+        from aegis.edit import python
+
+        return python.add_list_item(doc, self.list_name, self.item, placement)
+
+    def revert(self, doc: Any, pack: str) -> Any:
+        from aegis.edit import python
+
+        return python.remove_list_item(doc, self.list_name, self.item)
+
+    def describe(self) -> str:
+        return f"`{self.item}` in the list `{self.list_name}`"
+
+
+@dataclass(frozen=True)
+class Statement(Edit):
+    """One statement in a scope: `""` (module), `"Class"`, `"function"`, `"Class.method"`."""
+
+    path: str
+    scope: str
+    code: str
+    after: str | None = None
+    document: ClassVar[str] = "python"
+
+    def anchor(self) -> tuple[str, ...]:
+        return ("statement", self.path, self.scope)
+
+    def identity(self, pack: str) -> str:
+        from aegis.edit import python
+
+        return python.statement_identity(self.code)
+
+    def apply(self, doc: Any, placement: Placement, pack: str) -> Any:
+        from aegis.edit import python
+
+        return python.add_statement(doc, self.scope, self.code, placement, self.after)
+
+    def revert(self, doc: Any, pack: str) -> Any:
+        from aegis.edit import python
+
+        return python.remove_statement(doc, self.scope, self.code)
+
+    def describe(self) -> str:
+        where = f"`{self.scope}`" if self.scope else "the module"
+        return f"a statement in {where}"
+
+
+@dataclass(frozen=True)
+class ReplaceValue(Edit):
+    """The value of a module-level assignment goes from `old` to `new`."""
+
+    path: str
+    target: str
+    old: str
+    new: str
+    document: ClassVar[str] = "python"
+
+    def anchor(self) -> tuple[str, ...]:
+        return ("value", self.path, self.target)
+
+    def identity(self, pack: str) -> str:
+        return self.target
+
+    def apply(self, doc: Any, placement: Placement, pack: str) -> Any:
+        from aegis.edit import python
+
+        return python.replace_value(doc, self.target, self.old, self.new)
+
+    def revert(self, doc: Any, pack: str) -> Any:
+        from aegis.edit import python
+
+        return python.replace_value(doc, self.target, self.new, self.old)
+
+    def describe(self) -> str:
+        return f"the value of `{self.target}`"
+
+
+@dataclass(frozen=True)
+class Dependency(Edit):
+    """A requirement in `[project].dependencies` (or an optional-dependencies extra)."""
+
+    requirement: str
+    extra: str | None = None
+    path: str = PYPROJECT
+    document: ClassVar[str] = "toml"
+
+    def anchor(self) -> tuple[str, ...]:
+        return ("dependency", self.path, self.extra or "")
+
+    def identity(self, pack: str) -> str:
+        from aegis.edit import toml
+
+        return toml.dependency_identity(self.requirement)
+
+    def apply(self, doc: Any, placement: Placement, pack: str) -> Any:
+        from aegis.edit import toml
+
+        return toml.add_dependency(doc, self.requirement, placement, self.extra)
+
+    def revert(self, doc: Any, pack: str) -> Any:
+        from aegis.edit import toml
+
+        return toml.remove_dependency(doc, self.requirement, self.extra)
+
+    def describe(self) -> str:
+        return f"the dependency `{self.requirement}`"
+
+
+@dataclass(frozen=True)
+class Script(Edit):
+    """A console script in `[project.scripts]`."""
+
+    name: str
+    target: str
+    path: str = PYPROJECT
+    document: ClassVar[str] = "toml"
+
+    def anchor(self) -> tuple[str, ...]:
+        return ("script", self.path)
+
+    def identity(self, pack: str) -> str:
+        return self.name
+
+    def apply(self, doc: Any, placement: Placement, pack: str) -> Any:
+        from aegis.edit import toml
+
+        return toml.add_script(doc, self.name, self.target, placement)
+
+    def revert(self, doc: Any, pack: str) -> Any:
+        from aegis.edit import toml
+
+        return toml.remove_script(doc, self.name)
+
+    def describe(self) -> str:
+        return f"the script `{self.name}`"
+
+
+@dataclass(frozen=True)
+class ComposeService(Edit):
+    """A service under `services:` in docker-compose.yml."""
+
+    name: str
+    definition: dict[str, Any]
+    path: str = COMPOSE
+    document: ClassVar[str] = "yaml"
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.name))
+
+    def anchor(self) -> tuple[str, ...]:
+        return ("service", self.path)
+
+    def identity(self, pack: str) -> str:
+        return self.name
+
+    def apply(self, doc: Any, placement: Placement, pack: str) -> Any:
+        from aegis.edit import yaml
+
+        return yaml.add_service(doc, self.name, self.definition, placement)
+
+    def revert(self, doc: Any, pack: str) -> Any:
+        from aegis.edit import yaml
+
+        return yaml.remove_service(doc, self.name)
+
+    def describe(self) -> str:
+        return f"the compose service `{self.name}`"
+
+
+@dataclass(frozen=True)
+class ComposeVolume(Edit):
+    """A named volume under the top-level `volumes:`."""
+
+    name: str
+    definition: dict[str, Any] | None = None
+    path: str = COMPOSE
+    document: ClassVar[str] = "yaml"
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.name))
+
+    def anchor(self) -> tuple[str, ...]:
+        return ("volume", self.path)
+
+    def identity(self, pack: str) -> str:
+        return self.name
+
+    def apply(self, doc: Any, placement: Placement, pack: str) -> Any:
+        from aegis.edit import yaml
+
+        return yaml.add_volume(doc, self.name, self.definition, placement)
+
+    def revert(self, doc: Any, pack: str) -> Any:
+        from aegis.edit import yaml
+
+        return yaml.remove_volume(doc, self.name)
+
+    def describe(self) -> str:
+        return f"the compose volume `{self.name}`"
+
+
+@dataclass(frozen=True)
+class ComposeDependsOn(Edit):
+    """`service` depends on `dependency` (with a start condition)."""
+
+    service: str
+    dependency: str
+    condition: str = "service_healthy"
+    path: str = COMPOSE
+    document: ClassVar[str] = "yaml"
+
+    def anchor(self) -> tuple[str, ...]:
+        return ("depends_on", self.path, self.service)
+
+    def identity(self, pack: str) -> str:
+        return self.dependency
+
+    def apply(self, doc: Any, placement: Placement, pack: str) -> Any:
+        from aegis.edit import yaml
+
+        return yaml.add_depends_on(
+            doc, self.service, self.dependency, self.condition, placement
+        )
+
+    def revert(self, doc: Any, pack: str) -> Any:
+        from aegis.edit import yaml
+
+        return yaml.remove_depends_on(doc, self.service, self.dependency)
+
+    def describe(self) -> str:
+        return f"`{self.service}` depending on `{self.dependency}`"
+
+
+@dataclass(frozen=True)
+class TextBlock(Edit):
+    """A managed block in a text file (.env.example, Makefile, README.md)."""
+
+    path: str
+    body: str
+    key: str | None = None
+    style: str = "hash"
+    document: ClassVar[str] = "text"
+
+    def anchor(self) -> tuple[str, ...]:
+        return ("block", self.path)
+
+    def identity(self, pack: str) -> str:
+        return self.key or pack
+
+    def apply(self, doc: Any, placement: Placement, pack: str) -> Any:
+        from aegis.edit import text
+
+        return text.add_block(doc, self.identity(pack), self.body, placement, self.style)
+
+    def revert(self, doc: Any, pack: str) -> Any:
+        from aegis.edit import text
+
+        return text.remove_block(doc, self.identity(pack), self.style)
+
+    def describe(self) -> str:
+        return f"the managed block `{self.key or 'of this pack'}`"
+
+
+@dataclass(frozen=True)
+class ComposeEnvironment(Edit):
+    """One variable in a service's `environment:` mapping (e.g. a URL inside compose)."""
+
+    service: str
+    variable: str
+    value: str
+    path: str = COMPOSE
+    document: ClassVar[str] = "yaml"
+
+    def anchor(self) -> tuple[str, ...]:
+        return ("environment", self.path, self.service)
+
+    def identity(self, pack: str) -> str:
+        return self.variable
+
+    def apply(self, doc: Any, placement: Placement, pack: str) -> Any:
+        from aegis.edit import yaml
+
+        return yaml.add_environment(doc, self.service, self.variable, self.value, placement)
+
+    def revert(self, doc: Any, pack: str) -> Any:
+        from aegis.edit import yaml
+
+        return yaml.remove_environment(doc, self.service, self.variable)
+
+    def describe(self) -> str:
+        return f"`{self.variable}` in the environment of `{self.service}`"

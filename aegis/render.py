@@ -1,0 +1,70 @@
+"""Render a template folder (base_project/ or a pack's files/) into {path: text}."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from aegis import __version__
+
+TEMPLATE_SUFFIX = ".jinja"
+_SKIPPED = {"__pycache__", ".pytest_cache", ".ruff_cache"}
+
+
+def slugify(name: str) -> str:
+    """The canonical distribution name (PEP 503): also the console-script name."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def project_context(name: str, options: dict[str, str]) -> dict[str, Any]:
+    words = re.split(r"[-_.]+", name)
+    return {
+        "project_name": name,
+        "project_slug": slugify(name),
+        "project_title": " ".join(word.capitalize() for word in words if word),
+        "aegis_version": __version__,
+        "options": dict(sorted(options.items())),
+    }
+
+
+def render_folder(
+    source: Path,
+    context: dict[str, Any],
+    wanted: Callable[[str], bool] = lambda path: True,
+) -> dict[str, str]:
+    """Every file under `source`, `.jinja` ones rendered, keyed by project-relative path."""
+    rendered: dict[str, str] = {}
+    for template in _templates(source):
+        target = template.removesuffix(TEMPLATE_SUFFIX)
+        if not wanted(target):
+            continue
+        if template.endswith(TEMPLATE_SUFFIX):
+            rendered[target] = _environment(source).get_template(template).render(context)
+        else:
+            rendered[target] = (source / template).read_text(encoding="utf-8")
+    return rendered
+
+
+@lru_cache(maxsize=None)
+def _templates(source: Path) -> tuple[str, ...]:
+    found = []
+    for path in source.rglob("*"):
+        relative = path.relative_to(source)
+        if path.is_file() and not _SKIPPED.intersection(relative.parts) and path.suffix != ".pyc":
+            found.append(relative.as_posix())
+    return tuple(sorted(found))
+
+
+@lru_cache(maxsize=None)
+def _environment(source: Path) -> Any:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(source),
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+    )

@@ -1,0 +1,22 @@
+"""Where the shipped data lives: inside the installed package, or beside it in a checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _locate(name: str) -> Path:
+    for candidate in (_PACKAGE / name, _PACKAGE.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"Aegis data folder `{name}` is missing from the installation")
+
+
+def transforms_dir() -> Path:
+    return _locate("transforms")
+
+
+def base_project_dir() -> Path:
+    return _locate("base_project")

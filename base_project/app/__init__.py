@@ -1,0 +1,1 @@
+"""Application package: backend, dashboard, CLI and their shared core."""

@@ -1,0 +1,1 @@
+"""The parts of the running service: the backend API and the dashboard."""

@@ -1,0 +1,1 @@
+"""FastAPI backend: app factory, lifespan hooks and API routers."""

@@ -1,0 +1,9 @@
+"""Every API router of the project, included by the app factory in this order."""
+
+from fastapi import APIRouter
+
+from app.components.backend.api.health import router as health_router
+
+ROUTERS: list[APIRouter] = [
+    health_router,
+]

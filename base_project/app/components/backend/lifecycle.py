@@ -1,0 +1,30 @@
+"""Hooks run by the FastAPI lifespan, in list order, at startup and shutdown."""
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from app.core.config import get_settings
+
+Hook = Callable[[], Awaitable[None]]
+
+logger = logging.getLogger(__name__)
+
+
+async def log_startup() -> None:
+    """Announce the service and its environment."""
+    settings = get_settings()
+    logger.info("%s starting (%s)", settings.app_name, settings.environment)
+
+
+async def log_shutdown() -> None:
+    """Announce that the service stops."""
+    logger.info("%s stopping", get_settings().app_name)
+
+
+STARTUP_HOOKS: list[Hook] = [
+    log_startup,
+]
+
+SHUTDOWN_HOOKS: list[Hook] = [
+    log_shutdown,
+]

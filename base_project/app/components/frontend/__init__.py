@@ -1,0 +1,1 @@
+"""Flet dashboard served by the backend."""

@@ -1,0 +1,1 @@
+"""Settings, logging and the health registry shared by every process."""

@@ -1,0 +1,102 @@
+"""Shared fixtures: fresh settings per test, an app client, a live server."""
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from app.components.backend.main import create_app
+from app.core import checks
+from app.core.config import get_settings
+from app.services.system_health import check_cpu, check_disk, check_memory
+
+SetEnv = Callable[..., None]
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings() -> Iterator[None]:
+    """Settings are read again in every test, after its environment changes."""
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def set_env(monkeypatch: pytest.MonkeyPatch) -> SetEnv:
+    """Set settings through the environment: `set_env(cpu_warning_percent=0)`."""
+
+    def apply(**values: object) -> None:
+        for key, value in values.items():
+            monkeypatch.setenv(key.upper(), str(value))
+        get_settings.cache_clear()
+
+    return apply
+
+
+@pytest.fixture
+def relaxed_thresholds(set_env: SetEnv) -> None:
+    """System thresholds no machine reaches: the system checks are healthy."""
+    set_env(
+        **{
+            f"{name}_{level}_percent": 100.1
+            for name in ("cpu", "memory", "disk")
+            for level in ("warning", "critical")
+        }
+    )
+
+
+@pytest.fixture
+def critical_thresholds(set_env: SetEnv) -> None:
+    """Thresholds every machine reaches: the system checks are unhealthy."""
+    set_env(
+        **{
+            f"{name}_{level}_percent": 0
+            for name in ("cpu", "memory", "disk")
+            for level in ("warning", "critical")
+        }
+    )
+
+
+@pytest.fixture
+def system_checks_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the core system checks are registered, whatever else the project has."""
+    monkeypatch.setattr(checks, "HEALTH_CHECKS", [check_cpu, check_memory, check_disk])
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    """A client of a new app, with its lifespan running."""
+    with TestClient(create_app()) as test_client:
+        yield test_client
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def live_server() -> Iterator[str]:
+    """A real uvicorn server running the app in a thread; yields its base URL."""
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(), host="127.0.0.1", port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=20)

@@ -1,0 +1,90 @@
+"""Managed text blocks (.env.example, Makefile, README.md)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from aegis.edit import text
+from aegis.edit.base import EditError, Placement
+from tests.edit.support import placements
+
+ENV = "# Application\nAPP_NAME=my-service\nLOG_LEVEL=info\n"
+README = "# My Service\n\nA service.\n\n## Components\n"
+BLOCKS = {
+    "database": "DATABASE_URL=sqlite:///./data/app.db",
+    "redis": "# Redis\nREDIS_URL=redis://localhost:6379/0\n",
+    "worker": "WORKER_CONCURRENCY=10",
+}
+placement = placements({"database": (10, 0), "redis": (30, 0), "worker": (40, 0)})
+
+
+@pytest.mark.parametrize(
+    ("source", "style"), [(ENV, "hash"), (README, "html"), ("", "hash")]
+)
+def test_blocks_in_any_order_give_the_same_bytes_and_remove_back(
+    source: str, style: str
+) -> None:
+    results = set()
+    for order in itertools.permutations(BLOCKS):
+        result = source
+        for key in order:
+            result = text.add_block(result, key, BLOCKS[key], placement(key), style)
+            assert (
+                text.add_block(result, key, "changed", placement(key), style) == result
+            )
+        results.add(result)
+        for removal in (order, order[::-1]):
+            back = result
+            for key in removal:
+                back = text.remove_block(back, key, style)
+            assert back == source
+    assert len(results) == 1
+    expected_blocks = "\n".join(
+        text.block_text(key, BLOCKS[key], style) for key in BLOCKS
+    )
+    assert results.pop() == (source + "\n" if source else "") + expected_blocks
+
+
+def test_block_markers() -> None:
+    assert (
+        text.block_text("redis", "A=1\n", "hash")
+        == "# aegis:begin redis\nA=1\n# aegis:end redis\n"
+    )
+    assert text.block_text("redis", "Hi", "html") == (
+        "<!-- aegis:begin redis -->\nHi\n<!-- aegis:end redis -->\n"
+    )
+
+
+def test_user_content_around_blocks_is_kept() -> None:
+    source = text.add_block(ENV, "database", BLOCKS["database"], placement("database"))
+    source += "\n# mine\nSECRET_KEY=change-me\n"
+    result = text.add_block(source, "redis", BLOCKS["redis"], placement("redis"))
+    assert "# aegis:end database\n\n# aegis:begin redis\n# Redis\n" in result
+    assert result.endswith("# aegis:end redis\n\n# mine\nSECRET_KEY=change-me\n")
+    assert text.remove_block(result, "redis") == source
+    # A block with no ranked neighbour goes at the end, after one blank line.
+    unranked = text.add_block(source, "other", "X=1", Placement((99,), lambda _: None))
+    assert unranked == source + "\n# aegis:begin other\nX=1\n# aegis:end other\n"
+    assert text.remove_block(unranked, "other") == source
+
+
+def test_user_edits_inside_a_block_do_not_duplicate_it() -> None:
+    result = text.add_block(ENV, "redis", BLOCKS["redis"], placement("redis"))
+    edited = result.replace("localhost", "cache.internal")
+    assert (
+        text.add_block(edited, "redis", BLOCKS["redis"], placement("redis")) == edited
+    )
+    assert text.remove_block(edited, "redis") == ENV
+
+
+def test_missing_newline_at_end_is_added() -> None:
+    result = text.add_block("A=1", "redis", "B=2", placement("redis"))
+    assert result == "A=1\n\n# aegis:begin redis\nB=2\n# aegis:end redis\n"
+    assert text.remove_block(result, "redis") == "A=1\n"
+
+
+def test_unterminated_block_is_an_error() -> None:
+    with pytest.raises(EditError, match="`redis` has no end marker"):
+        text.add_block("# aegis:begin redis\nA=1\n", "x", "B=2", placement("redis"))

@@ -1,0 +1,259 @@
+"""YAML edit primitives on docker-compose.yml (ruamel round trip)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import pytest
+
+from aegis.edit import yaml
+from aegis.edit.base import AnchorNotFound, EditError
+from tests.edit.support import placements
+
+BASE = """services:
+  web:
+    build: .
+    command: python -m app.entrypoints.webserver
+    ports:
+      - "8000:8000"
+    env_file:
+      - path: .env
+        required: false
+    healthcheck:
+      test:
+        - CMD
+        - python
+        - -c
+        - import urllib.request; urllib.request.urlopen('http://localhost:8000/health')
+      interval: 30s
+      retries: 3
+    networks:
+      - backend
+    volumes:
+      - app-data:/app/data
+
+networks:
+  backend:
+
+volumes:
+  app-data:
+"""
+
+# A compose file its owner has edited: comments, quotes, a service of their own, an
+# existing depends_on and environment on web, comment lines between blocks.
+USER = """# Production stack of my-service
+name: my-service
+
+services:
+  # The API and the dashboard.
+  web:
+    build: .
+    image: 'my-service:latest'
+    environment:
+      LOG_LEVEL: "info"   # verbose in staging
+    depends_on:
+      mail:
+        condition: service_started
+    ports:
+      - "8000:8000"  # public
+
+
+  # Catches outgoing mail in development.
+  mail:
+    image: mailhog/mailhog
+    networks: [backend]
+
+# Networks and volumes
+networks:
+  backend: {}
+
+volumes:
+  app-data:
+  # kept between deploys
+  mail-data:
+    driver: local
+"""
+
+COMPACT = """services:
+  web:
+    build: .
+    depends_on:
+      - mail
+  mail:
+    image: mailhog/mailhog
+volumes:
+  app-data: {}
+"""
+
+PACKS = {
+    "postgres": {
+        "image": "postgres:16-alpine",
+        "environment": {"POSTGRES_PASSWORD": "postgres"},
+        "healthcheck": {"test": ["CMD", "pg_isready"], "interval": "5s"},
+        "volumes": ["postgres-data:/var/lib/postgresql/data"],
+    },
+    "redis": {
+        "image": "redis:7-alpine",
+        "command": ["redis-server", "--appendonly", "yes"],
+        "ports": ["6379:6379"],
+        "volumes": ["redis-data:/data"],
+    },
+    "worker": {"build": ".", "command": "arq app.worker.WorkerSettings"},
+}
+RANK = {"postgres": (10, 0), "redis": (30, 0), "worker": (40, 0)}
+RANKS = {
+    **RANK,
+    **{f"{name}-data": rank for name, rank in RANK.items()},
+    **{f"{name.upper()}_URL": rank for name, rank in RANK.items()},
+}
+placement = placements(RANKS)
+
+
+def add_pack(data, name: str) -> None:  # noqa: ANN001
+    yaml.add_service(data, name, PACKS[name], placement(name))
+    if name != "worker":
+        yaml.add_volume(data, f"{name}-data", None, placement(f"{name}-data"))
+        yaml.add_depends_on(data, "web", name, "service_healthy", placement(name))
+    yaml.add_environment(
+        data,
+        "web",
+        f"{name.upper()}_URL",
+        f"{name}://{name}",
+        placement(f"{name.upper()}_URL"),
+    )
+
+
+def remove_pack(data, name: str) -> None:  # noqa: ANN001
+    yaml.remove_environment(data, "web", f"{name.upper()}_URL")
+    yaml.remove_depends_on(data, "web", name)
+    yaml.remove_volume(data, f"{name}-data")
+    yaml.remove_service(data, name)
+
+
+@pytest.mark.parametrize("source", [BASE, USER])
+def test_unchanged_file_round_trips(source: str) -> None:
+    assert yaml.dump(yaml.load(source)) == source
+
+
+@pytest.mark.parametrize("source", [BASE, USER])
+def test_packs_in_any_order_give_the_same_bytes_and_remove_back(source: str) -> None:
+    results = set()
+    for order in itertools.permutations(PACKS):
+        data = yaml.load(source)
+        for name in order:
+            add_pack(data, name)
+            once = yaml.dump(data)
+            add_pack(data, name)
+            assert yaml.dump(data) == once
+        result = yaml.dump(data)
+        results.add(result)
+        for removal in (order, order[::-1]):
+            data = yaml.load(result)
+            for name in removal:
+                remove_pack(data, name)
+            assert yaml.dump(data) == source
+    assert len(results) == 1
+    result = results.pop()
+    assert yaml.dump(yaml.load(result)) == result
+    plain = json.loads(json.dumps(yaml.load(result)))
+    assert list(plain["services"])[-3:] == ["postgres", "redis", "worker"]
+    assert plain["services"]["redis"] == PACKS["redis"]
+    assert list(plain["services"]["web"]["depends_on"])[-2:] == ["postgres", "redis"]
+    assert plain["services"]["web"]["depends_on"]["redis"] == {
+        "condition": "service_healthy"
+    }
+    assert list(plain["volumes"])[-2:] == ["postgres-data", "redis-data"]
+    assert plain["volumes"]["redis-data"] is None
+
+
+def test_layout_of_added_entries_on_the_core_file() -> None:
+    data = yaml.load(BASE)
+    for name in PACKS:
+        add_pack(data, name)
+    result = yaml.dump(data)
+    # One blank line between services, and before the next top-level key.
+    assert (
+        "      - app-data:/app/data\n    environment:\n"
+        "      POSTGRES_URL: postgres://postgres\n"
+        "      REDIS_URL: redis://redis\n      WORKER_URL: worker://worker\n"
+        "    depends_on:\n      postgres:\n        condition: service_healthy\n"
+        "      redis:\n        condition: service_healthy\n\n"
+        "  postgres:\n    image: postgres:16-alpine\n" in result
+    )
+    assert '    ports:\n      - "6379:6379"\n' in result
+    assert "      - redis-data:/data\n\n  worker:\n" in result
+    assert "    command: arq app.worker.WorkerSettings\n\nnetworks:\n" in result
+    assert result.endswith("volumes:\n  app-data:\n  postgres-data:\n  redis-data:\n")
+
+
+def test_comments_stay_with_their_entries() -> None:
+    data = yaml.load(USER)
+    yaml.add_service(data, "a-first", {"image": "x"}, placement("postgres"))
+    yaml.add_service(data, "redis", PACKS["redis"], placement("redis"))
+    result = yaml.dump(data)
+    assert '      - "8000:8000"  # public\n\n\n  # Catches outgoing mail' in result
+    assert "    networks: [backend]\n\n  a-first:\n" in result
+    assert "      - redis-data:/data\n\n# Networks and volumes\nnetworks:\n" in result
+
+
+def test_new_entry_before_a_higher_ranked_one_keeps_its_comment_lines() -> None:
+    data = yaml.load(USER)
+    yaml.add_service(data, "worker", PACKS["worker"], placement("worker"))
+    source = yaml.dump(data)
+    data = yaml.load(source)
+    yaml.add_service(data, "redis", PACKS["redis"], placement("redis"))
+    result = yaml.dump(data)
+    assert "      - redis-data:/data\n\n  worker:\n" in result
+    assert "    networks: [backend]\n\n  redis:\n" in result
+    data = yaml.load(result)
+    yaml.remove_service(data, "redis")
+    assert yaml.dump(data) == source
+
+
+def test_compact_file_stays_compact() -> None:
+    data = yaml.load(COMPACT)
+    yaml.add_service(data, "redis", {"image": "redis"}, placement("redis"))
+    yaml.add_volume(data, "redis-data", {"driver": "local"}, placement("redis-data"))
+    result = yaml.dump(data)
+    assert result.endswith(
+        "  mail:\n    image: mailhog/mailhog\n  redis:\n    image: redis\nvolumes:\n"
+        "  app-data: {}\n  redis-data:\n    driver: local\n"
+    )
+    data = yaml.load(result)
+    yaml.remove_volume(data, "redis-data")
+    yaml.remove_service(data, "redis")
+    assert yaml.dump(data) == COMPACT
+
+
+def test_depends_on_as_a_list_is_refused_clearly() -> None:
+    with pytest.raises(EditError, match="`depends_on` of the service `web` is a list"):
+        yaml.add_depends_on(
+            yaml.load(COMPACT), "web", "redis", "service_healthy", placement("redis")
+        )
+
+
+def test_missing_anchors_are_reported() -> None:
+    with pytest.raises(AnchorNotFound, match="the top-level `services:` mapping"):
+        yaml.add_service(yaml.load("name: x\n"), "redis", {}, placement("redis"))
+    with pytest.raises(AnchorNotFound, match="the top-level `volumes:` mapping"):
+        yaml.add_volume(
+            yaml.load("services: {}\n"), "redis-data", None, placement("redis")
+        )
+    with pytest.raises(AnchorNotFound, match="the service `api` under `services:`"):
+        yaml.add_depends_on(
+            yaml.load(BASE), "api", "redis", "service_healthy", placement("redis")
+        )
+
+
+def test_removing_what_is_absent_is_a_no_op() -> None:
+    data = yaml.load(USER)
+    remove_pack(data, "redis")
+    assert yaml.dump(data) == USER
+
+
+def test_malformed_yaml_raises_the_parser_error() -> None:
+    from ruamel.yaml.error import YAMLError
+
+    with pytest.raises(YAMLError):
+        yaml.load("services:\n  web: [\n")

@@ -1,0 +1,130 @@
+"""Invariant 8: every allowed combination generates a project that lints, passes its own
+test suite against the real services, starts, and reports every component in /health.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.aegis_helpers import CATALOG, allowed_sets, init, label, option_variants
+from tests.generated_env import ensure_environment
+
+pytestmark = pytest.mark.generated
+
+CASES = [(s, o) for s in allowed_sets() for o in option_variants(s)]
+RELAXED = {
+    f"{name.upper()}_{level}_PERCENT": "100.1"
+    for name in ("cpu", "memory", "disk")
+    for level in ("WARNING", "CRITICAL")
+}
+
+
+@pytest.fixture(scope="session")
+def python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return ensure_environment(tmp_path_factory.mktemp("requirements"))
+
+
+def project_env(project: Path, python: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
+    env.update(PYTHONPATH=str(project), PATH=f"{python.parent}:{env.get('PATH', '')}")
+    return env
+
+
+def run(python: Path, project: Path, *args: str, timeout: float = 600) -> None:
+    result = subprocess.run(
+        [str(python), *args],
+        cwd=project,
+        env=project_env(project, python),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+
+
+@pytest.mark.parametrize(("components", "options"), CASES, ids=[label(*c) for c in CASES])
+def test_generated_project_lints_and_passes_its_tests(tmp_path, python, components, options):
+    project = init(tmp_path, CATALOG.sort(components), options)
+    run(python, project, "-m", "ruff", "check", "--no-cache", ".")
+    run(python, project, "-m", "ruff", "format", "--check", "--no-cache", ".")
+    run(python, project, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x")
+
+
+@pytest.mark.parametrize(("components", "options"), CASES, ids=[label(*c) for c in CASES])
+def test_generated_project_starts_and_reports_every_component(
+    tmp_path, python, components, options
+):
+    project = init(tmp_path, CATALOG.sort(components), options)
+    with serve(project, python) as base_url:
+        summary = fetch_json(f"{base_url}/health")
+        detailed = fetch_json(f"{base_url}/health/detailed")
+    checks = {check["name"]: check for check in detailed["checks"]}
+    assert {"cpu", "memory", "disk"} <= set(checks)
+    assert set(summary["components"]) == set(checks)
+    for name in components:
+        own = [c for n, c in checks.items() if n == name or n.startswith(f"{name}:")]
+        assert own, f"no health check for {name} in {sorted(checks)}"
+        for check in own:
+            assert check["status"] != "unhealthy", check
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve(project: Path, python: Path) -> Iterator[str]:
+    """The project's own webserver entrypoint, in a subprocess, until it answers /health."""
+    port = free_port()
+    env = project_env(project, python) | RELAXED | {"HOST": "127.0.0.1", "PORT": str(port)}
+    log = project / "server.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [str(python), "-m", "app.entrypoints.webserver"],
+            cwd=project,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, f"server exited:\n{log.read_text()}"
+            try:
+                urllib.request.urlopen(f"{base_url}/health", timeout=5)
+                break
+            except urllib.error.HTTPError:
+                break  # it answers (503 when something is unhealthy)
+            except OSError:
+                assert time.monotonic() < deadline, f"server never answered:\n{log.read_text()}"
+                time.sleep(0.2)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def fetch_json(url: str) -> dict:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return json.load(response)
+    except urllib.error.HTTPError as error:  # 503 still carries the report
+        return json.load(error)

@@ -1,0 +1,57 @@
+"""The session dependency, through the example `/items` API and the app lifespan."""
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.components.backend.main import create_app
+from app.core.database import get_engine
+from app.core.migrations import current_revision, head_revision
+from app.models import Item
+
+
+@pytest.fixture
+def items_client(fresh_database: str) -> Iterator[TestClient]:
+    """A client of the app on an empty database; the lifespan migrates it."""
+    with TestClient(create_app()) as client:
+        yield client
+
+
+def test_startup_migrates_the_database(items_client: TestClient) -> None:
+    assert head_revision() is not None
+    assert current_revision() == head_revision()
+
+
+def test_items_crud_through_the_session_dependency(items_client: TestClient) -> None:
+    created = items_client.post("/items", json={"name": "first", "description": "a"})
+    assert created.status_code == 201, created.text
+    item = created.json()
+    assert item["name"] == "first"
+    assert item["description"] == "a"
+    with Session(get_engine()) as session:
+        stored = session.exec(select(Item)).all()
+    assert [(row.id, row.name) for row in stored] == [(item["id"], "first")]
+
+    second = items_client.post("/items", json={"name": "second"}).json()
+    listed = items_client.get("/items").json()
+    assert [row["name"] for row in listed] == ["first", "second"]
+    assert items_client.get("/items", params={"offset": 1}).json() == [second]
+
+    changed = items_client.patch(f"/items/{item['id']}", json={"description": "b"})
+    assert changed.status_code == 200
+    assert changed.json()["description"] == "b"
+    assert changed.json()["name"] == "first"
+    assert items_client.get(f"/items/{item['id']}").json()["description"] == "b"
+
+    assert items_client.delete(f"/items/{item['id']}").status_code == 204
+    assert items_client.get(f"/items/{item['id']}").status_code == 404
+    assert [row["id"] for row in items_client.get("/items").json()] == [second["id"]]
+
+
+def test_items_are_validated(items_client: TestClient) -> None:
+    assert items_client.post("/items", json={"name": ""}).status_code == 422
+    assert items_client.post("/items", json={}).status_code == 422
+    assert items_client.patch("/items/1", json={"name": "x"}).status_code == 404
+    assert items_client.get("/items").json() == []

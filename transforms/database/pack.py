@@ -1,0 +1,147 @@
+"""The `database` component: SQLModel on SQLite or PostgreSQL, Alembic migrations,
+a session dependency, a health check and `db` commands."""
+
+from aegis.edits import (
+    ComposeDependsOn,
+    ComposeService,
+    ComposeVolume,
+    Dependency,
+    Edit,
+    Import,
+    ListItem,
+    Statement,
+    TextBlock,
+)
+from aegis.pack import Option, Options, Pack
+
+SQLITE_URL = "sqlite:///data/app.db"
+POSTGRES_URL = "postgresql+psycopg://postgres@localhost:5432/app"
+
+POSTGRES_SERVICE = {
+    "image": "postgres:17-alpine",
+    "environment": {
+        "POSTGRES_USER": "postgres",
+        "POSTGRES_PASSWORD": "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}",
+        "POSTGRES_DB": "app",
+    },
+    "healthcheck": {
+        "test": ["CMD-SHELL", "pg_isready -U postgres -d app"],
+        "interval": "5s",
+        "timeout": "5s",
+        "retries": 10,
+    },
+    "networks": ["backend"],
+    "volumes": ["postgres-data:/var/lib/postgresql/data"],
+}
+
+SQLITE_ENV = f"""\
+# Database (SQLAlchemy URL). The SQLite file lives in data/, a volume under compose.
+DATABASE_URL={SQLITE_URL}
+"""
+
+POSTGRES_ENV = f"""\
+# Database (SQLAlchemy URL). Under docker compose the host is `postgres` and the
+# password is POSTGRES_PASSWORD, e.g.
+# DATABASE_URL=postgresql+psycopg://postgres:<password>@postgres:5432/app
+DATABASE_URL={POSTGRES_URL}
+# Password of the compose `postgres` service (required by docker compose)
+POSTGRES_PASSWORD=
+"""
+
+MAKEFILE = """\
+.PHONY: db-upgrade db-revision db-current
+
+db-upgrade: ## Apply the database migrations
+\t$(PYTHON) -m app db upgrade
+
+db-revision: ## Write a migration from the models: make db-revision m="add users"
+\t$(PYTHON) -m app db revision -m "$(m)"
+
+db-current: ## Show the database's migration revision
+\t$(PYTHON) -m app db current
+"""
+
+README = """\
+### Database
+
+SQLModel on {engine}.
+`DATABASE_URL` configures it; `app/core/database.py` holds the engine and
+`SessionDep`, the FastAPI session dependency (see the example `/items` API in
+`app/components/backend/api/items.py` and its model in `app/models/`). The web
+server applies pending Alembic migrations at startup; the `database` health check
+runs `SELECT 1` and reports its latency.
+
+```bash
+python -m app db upgrade                 # apply migrations (make db-upgrade)
+python -m app db revision -m "add users" # write one from the models
+python -m app db current                 # revision of the database
+```
+
+New models go in `app/models/` and are imported by `app/models/__init__.py`.
+The tests run on a temporary SQLite file, or on a new schema of the PostgreSQL
+server named by `TEST_DATABASE_URL` (see `conftest.py`).
+"""
+
+SQLITE_README = "SQLite: the file `data/app.db` (a volume under compose)"
+POSTGRES_README = "PostgreSQL: the compose `postgres` service (set `POSTGRES_PASSWORD` in `.env`)"
+
+
+def edits(options: Options) -> list[Edit]:
+    postgres = options.get("database_engine") == "postgresql"
+    url = POSTGRES_URL if postgres else SQLITE_URL
+    found: list[Edit] = [
+        Dependency("sqlmodel>=0.0.22"),
+        Dependency("alembic>=1.13"),
+        Statement("app/core/config.py", "Settings", f'database_url: str = "{url}"'),
+        Import("app/core/checks.py", "app.services.database_health", "check_database"),
+        ListItem("app/core/checks.py", "HEALTH_CHECKS", "check_database"),
+        Import(
+            "app/components/backend/lifecycle.py",
+            "app.core.database",
+            "close_database",
+        ),
+        Import("app/components/backend/lifecycle.py", "app.core.database", "init_database"),
+        ListItem("app/components/backend/lifecycle.py", "STARTUP_HOOKS", "init_database"),
+        ListItem("app/components/backend/lifecycle.py", "SHUTDOWN_HOOKS", "close_database"),
+        Import(
+            "app/components/backend/api/routing.py",
+            "app.components.backend.api.items",
+            "router",
+            alias="items_router",
+        ),
+        ListItem("app/components/backend/api/routing.py", "ROUTERS", "items_router"),
+        Import("app/cli/main.py", "app.cli.db", "db_app"),
+        ListItem("app/cli/main.py", "COMMAND_GROUPS", "db_app"),
+        TextBlock(".env.example", POSTGRES_ENV if postgres else SQLITE_ENV),
+        TextBlock("Makefile", MAKEFILE),
+        TextBlock(
+            "README.md",
+            README.format(engine=POSTGRES_README if postgres else SQLITE_README),
+            style="html",
+        ),
+    ]
+    if postgres:
+        found += [
+            Dependency("psycopg[binary]>=3.2"),
+            ComposeService("postgres", POSTGRES_SERVICE),
+            ComposeVolume("postgres-data"),
+            ComposeDependsOn("web", "postgres"),
+        ]
+    return found
+
+
+PACK = Pack(
+    name="database",
+    kind="component",
+    summary="SQLModel on SQLite or PostgreSQL, Alembic migrations, health check",
+    order=10,
+    options=(
+        Option(
+            "engine",
+            ("sqlite", "postgresql"),
+            "sqlite",
+            help="sqlite: a file under data/; postgresql: psycopg and a compose service",
+        ),
+    ),
+    edits=edits,
+)

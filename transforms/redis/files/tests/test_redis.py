@@ -1,0 +1,66 @@
+"""The Redis client and its health check, against a real server."""
+
+import os
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.components.backend.main import create_app
+from app.core.health import Status
+from app.core.redis import check_redis, close_redis, get_redis
+
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+UNREACHABLE_URL = "redis://127.0.0.1:1/0"
+
+SetEnv = Callable[..., None]
+
+
+@pytest.fixture
+async def redis_db(set_env: SetEnv) -> AsyncIterator[None]:
+    """A Redis database of its own, emptied before and after the test."""
+    set_env(redis_url=TEST_REDIS_URL)
+    await get_redis().flushdb()
+    yield
+    await get_redis().flushdb()
+    await close_redis()
+
+
+async def test_client_round_trip(redis_db: None) -> None:
+    client = get_redis()
+    await client.set("greeting", "hello", ex=30)
+    assert await client.get("greeting") == "hello"
+    assert 0 < await client.ttl("greeting") <= 30
+
+
+async def test_client_is_shared_until_closed(redis_db: None) -> None:
+    first = get_redis()
+    assert get_redis() is first
+    await close_redis()
+    assert get_redis() is not first
+
+
+async def test_check_is_healthy_when_server_answers(redis_db: None) -> None:
+    result = await check_redis()
+    assert result.status is Status.HEALTHY
+    assert result.message == "PONG"
+    assert result.details["version"]
+
+
+async def test_check_is_unhealthy_when_server_is_unreachable(set_env: SetEnv) -> None:
+    set_env(redis_url=UNREACHABLE_URL)
+    try:
+        result = await check_redis()
+    finally:
+        await close_redis()
+    assert result.status is Status.UNHEALTHY
+    assert "cannot reach Redis" in result.message
+
+
+def test_health_endpoint_reports_redis(set_env: SetEnv, relaxed_thresholds: None) -> None:
+    set_env(redis_url=TEST_REDIS_URL)
+    with TestClient(create_app()) as client:
+        body = client.get("/health/detailed").json()
+    redis = next(check for check in body["checks"] if check["name"] == "redis")
+    assert redis["status"] == "healthy"
+    assert redis["latency_ms"] >= 0

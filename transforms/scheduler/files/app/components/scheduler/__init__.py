@@ -1,0 +1,1 @@
+"""Scheduled jobs (APScheduler), run by their own process."""

@@ -1,0 +1,73 @@
+"""The scheduler: an `AsyncIOScheduler` running `JOBS`, with a heartbeat file."""
+
+import asyncio
+import logging
+from collections.abc import Callable
+from contextlib import suppress
+from datetime import UTC, datetime
+from typing import Any
+
+from apscheduler.jobstores.base import BaseJobStore
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from app.components.scheduler.jobs import JOBS
+from app.components.scheduler.state import capture_state, write_state
+from app.core.config import get_settings
+
+logger = logging.getLogger(__name__)
+
+JOB_DEFAULTS: dict[str, Any] = {
+    "coalesce": True,
+    "max_instances": 1,
+    "misfire_grace_time": 300,
+}
+
+
+def memory_job_store() -> BaseJobStore:
+    """Jobs kept in memory: they are registered again from `JOBS` at every start."""
+    return MemoryJobStore()
+
+
+JOB_STORE_FACTORY: Callable[[], BaseJobStore] = memory_job_store
+
+
+def create_scheduler() -> AsyncIOScheduler:
+    """A scheduler on the configured job store, not started."""
+    return AsyncIOScheduler(
+        jobstores={"default": JOB_STORE_FACTORY()},
+        job_defaults=JOB_DEFAULTS,
+        timezone=UTC,
+    )
+
+
+def register_jobs(scheduler: AsyncIOScheduler) -> None:
+    """Add every job of `JOBS`, replacing stored jobs with the same ids."""
+    for spec in JOBS:
+        spec.add_to(scheduler)
+
+
+async def stop_scheduler(scheduler: AsyncIOScheduler) -> None:
+    """Shut the scheduler down and wait until it is (it stops on the event loop)."""
+    scheduler.shutdown()
+    while scheduler.running:
+        await asyncio.sleep(0.01)
+
+
+async def run_scheduler(stop: asyncio.Event) -> None:
+    """Run the jobs until `stop` is set, writing the state file every heartbeat."""
+    heartbeat = get_settings().scheduler_heartbeat_seconds
+    scheduler = create_scheduler()
+    register_jobs(scheduler)
+    scheduler.start()
+    started_at = datetime.now(UTC)
+    logger.info("scheduler started with %d jobs", len(scheduler.get_jobs()))
+    try:
+        while not stop.is_set():
+            write_state(capture_state(scheduler, started_at, heartbeat))
+            with suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=heartbeat)
+    finally:
+        await stop_scheduler(scheduler)
+        write_state(capture_state(scheduler, started_at, heartbeat))
+        logger.info("scheduler stopped")

@@ -1,0 +1,1 @@
+"""Task functions, one module per queue; each is a thin wrapper over `app.services`."""
