@@ -79,8 +79,11 @@ def init(
     console = _stdout()
     console.print(f"[green]Created[/] {target} ({len(outcome.changes.changes)} files).")
     console.print(
-        "Next: cd into it, then `pip install -e '.[dev]'` (or `uv pip install -e '.[dev]'`), "
-        f"`{_slug(name)} health`, `make serve`. Generation needed no network; installing does."
+        _escape(
+            f"Next: cd {target}, then `pip install -e '.[dev]'` (or `uv pip install -e "
+            f"'.[dev]'`), `{_slug(name)} health`, `make serve`. Generating needed no network; "
+            "installing the dependencies does."
+        )
     )
 
 

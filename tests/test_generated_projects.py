@@ -17,7 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.aegis_helpers import CATALOG, allowed_sets, init, label, option_variants
+from tests.aegis_helpers import (
+    CATALOG,
+    add,
+    allowed_sets,
+    init,
+    label,
+    make_user_edits,
+    option_variants,
+)
 from tests.generated_env import ensure_environment
 
 pytestmark = pytest.mark.generated
@@ -56,6 +64,17 @@ def run(python: Path, project: Path, *args: str, timeout: float = 600) -> None:
 @pytest.mark.parametrize(("components", "options"), CASES, ids=[label(*c) for c in CASES])
 def test_generated_project_lints_and_passes_its_tests(tmp_path, python, components, options):
     project = init(tmp_path, CATALOG.sort(components), options)
+    run(python, project, "-m", "ruff", "check", "--no-cache", ".")
+    run(python, project, "-m", "ruff", "format", "--check", "--no-cache", ".")
+    run(python, project, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x")
+
+
+def test_owner_edited_project_with_every_component_still_works(tmp_path, python):
+    everything = CATALOG.sort(max(allowed_sets(), key=len))
+    project = init(tmp_path)
+    make_user_edits(project)
+    for name in reversed(everything):
+        add(project, [name])
     run(python, project, "-m", "ruff", "check", "--no-cache", ".")
     run(python, project, "-m", "ruff", "format", "--check", "--no-cache", ".")
     run(python, project, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x")
@@ -128,3 +147,22 @@ def fetch_json(url: str) -> dict:
             return json.load(response)
     except urllib.error.HTTPError as error:  # 503 still carries the report
         return json.load(error)
+
+
+BROWSER_CASES = [(s, o) for s, o in CASES if not s or len(s) == len(CATALOG.selectable)]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("components", "options"), BROWSER_CASES, ids=[label(*c) for c in BROWSER_CASES]
+)
+def test_dashboard_shows_every_check_in_a_real_browser(tmp_path, python, components, options):
+    from tests.browser import capture_dashboard
+
+    project = init(tmp_path, CATALOG.sort(components), options)
+    with serve(project, python) as base_url:
+        names = [check["name"] for check in fetch_json(f"{base_url}/health/detailed")["checks"]]
+        capture = capture_dashboard(base_url, names, tmp_path / "dashboard.png")
+    assert capture.complete, f"missing cards: {sorted(set(names) - set(capture.texts))}"
+    assert "Overall:" in " ".join(capture.texts)
+    assert (tmp_path / "dashboard.png").read_bytes().startswith(b"\x89PNG")

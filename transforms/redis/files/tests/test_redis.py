@@ -57,7 +57,9 @@ async def test_check_is_unhealthy_when_server_is_unreachable(set_env: SetEnv) ->
     assert "cannot reach Redis" in result.message
 
 
-def test_health_endpoint_reports_redis(set_env: SetEnv, relaxed_thresholds: None) -> None:
+def test_health_endpoint_reports_redis(
+    set_env: SetEnv, relaxed_thresholds: None
+) -> None:
     set_env(redis_url=TEST_REDIS_URL)
     with TestClient(create_app()) as client:
         body = client.get("/health/detailed").json()
