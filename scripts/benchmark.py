@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -16,14 +17,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 AEGIS = [sys.executable, "-m", "aegis"]
+# Measure what users get: byte-compiled modules (pip and `uv --compile-bytecode` write them).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def timed(command: list[str], prepare: Callable[[], None] = lambda: None, runs: int = 7) -> float:
     samples = []
+    prepare()
+    subprocess.run(command, check=False, capture_output=True, env=ENV)  # warm-up
     for _ in range(runs):
         prepare()
         start = time.perf_counter()
-        subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        subprocess.run(command, check=False, capture_output=True, env=ENV)
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
 

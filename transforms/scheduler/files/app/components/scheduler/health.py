@@ -72,7 +72,8 @@ def running_result(state: SchedulerState, now: datetime) -> CheckResult:
             message=f"no heartbeat for {age:.0f} s (pid {state.pid})",
             details=details,
         )
-    message = f"running, {len(state.jobs)} jobs"
+    count = len(state.jobs)
+    message = f"running, {count} job{'' if count == 1 else 's'}"
     if next_job:
         message += f", next: {next_job.id} at {next_job.next_run_time:%H:%M:%S} UTC"
     return CheckResult(
