@@ -24,7 +24,11 @@ class Catalog:
     @classmethod
     def load(cls, root: Path | None = None) -> Catalog:
         root = root or transforms_dir()
-        return cls(_load_pack(folder) for folder in sorted(root.iterdir()) if (folder / "pack.py").is_file())
+        return cls(
+            _load_pack(folder)
+            for folder in sorted(root.iterdir())
+            if (folder / "pack.py").is_file()
+        )
 
     def __iter__(self) -> Iterator[Pack]:
         return iter(self._packs.values())
@@ -90,7 +94,9 @@ class Catalog:
         orders: dict[int, str] = {}
         for pack in self:
             if pack.order in orders:
-                raise CatalogError(f"Packs `{orders[pack.order]}` and `{pack.name}` share order {pack.order}.")
+                raise CatalogError(
+                    f"Packs `{orders[pack.order]}` and `{pack.name}` share order {pack.order}."
+                )
             orders[pack.order] = pack.name
             for other in (*pack.requires, *pack.conflicts, *pack.integrates):
                 if other not in self._packs:

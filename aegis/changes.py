@@ -58,11 +58,10 @@ class ChangeSet:
                 final = net.get(change.path)
                 if final is not None and final.kind == "deleted":
                     if change.after is not None:
-                        continue
+                        continue  # superseded by the deletion
                     change = final
-                elif final is None and change.path not in net:
-                    if change.after is None or change.before is None:
-                        continue  # created and deleted again: nothing to show
+                elif final is None and None in (change.before, change.after):
+                    continue  # created, then deleted again: nothing to show
                 patches.append(_file_patch(change))
             if patches:
                 sections.append(f"# aegis: {step.name}\n{''.join(patches)}")

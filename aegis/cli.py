@@ -30,7 +30,9 @@ diff_app = typer.Typer(
 app.add_typer(diff_app, name="diff")
 
 WITH_OPTIONS = {"allow_extra_args": True, "ignore_unknown_options": True}
-OPTIONS_HELP = "Component options are given as --<component>-<option> VALUE (see `aegis components`)."
+OPTIONS_HELP = (
+    "Component options are given as --<component>-<option> VALUE (see `aegis components`)."
+)
 
 PathOption = Annotated[
     Path, typer.Option("--path", "-p", help="The project directory.", file_okay=False)
@@ -136,7 +138,9 @@ def diff_add(
     names: Annotated[list[str], typer.Argument(help="Components to add.")],
     path: PathOption = Path("."),
     stat: Annotated[bool, typer.Option("--stat", help="Only a summary per file.")] = False,
-    color: Annotated[bool, typer.Option(help="Colour the diff (default: on a terminal).")] = sys.stdout.isatty(),
+    color: Annotated[
+        bool, typer.Option(help="Colour the diff (default: on a terminal).")
+    ] = sys.stdout.isatty(),
 ) -> None:
     """The changes `aegis add` would make."""
     from aegis import engine
@@ -157,7 +161,9 @@ def diff_remove(
     ] = False,
     force: Annotated[bool, typer.Option(help="As for `aegis remove --force`.")] = False,
     stat: Annotated[bool, typer.Option("--stat", help="Only a summary per file.")] = False,
-    color: Annotated[bool, typer.Option(help="Colour the diff (default: on a terminal).")] = sys.stdout.isatty(),
+    color: Annotated[
+        bool, typer.Option(help="Colour the diff (default: on a terminal).")
+    ] = sys.stdout.isatty(),
 ) -> None:
     """The changes `aegis remove` would make."""
     from aegis import engine
@@ -299,8 +305,15 @@ def _print_colored(patch: str) -> None:
     from rich.text import Text
 
     console = _stdout()
-    styles = (("# aegis:", "bold magenta"), ("diff --git", "bold"), ("+++", "bold"),
-              ("---", "bold"), ("@@", "cyan"), ("+", "green"), ("-", "red"))
+    styles = (
+        ("# aegis:", "bold magenta"),
+        ("diff --git", "bold"),
+        ("+++", "bold"),
+        ("---", "bold"),
+        ("@@", "cyan"),
+        ("+", "green"),
+        ("-", "red"),
+    )
     for line in patch.splitlines():
         style = next((s for prefix, s in styles if line.startswith(prefix)), "")
         console.print(Text(line, style=style), soft_wrap=True)

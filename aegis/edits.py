@@ -308,9 +308,7 @@ class ComposeDependsOn(Edit):
     def apply(self, doc: Any, placement: Placement, pack: str) -> Any:
         from aegis.edit import yaml
 
-        return yaml.add_depends_on(
-            doc, self.service, self.dependency, self.condition, placement
-        )
+        return yaml.add_depends_on(doc, self.service, self.dependency, self.condition, placement)
 
     def revert(self, doc: Any, pack: str) -> Any:
         from aegis.edit import yaml

@@ -92,11 +92,15 @@ class Project:
 
     def _owned_files(self, pack: Pack) -> dict[str, str]:
         options = self.all_options()
-        return render_folder(
-            pack.files_dir,
-            self.context(),
-            lambda path: pack.wants_file(path, options),
-        ) if pack.files_dir.is_dir() else {}
+        return (
+            render_folder(
+                pack.files_dir,
+                self.context(),
+                lambda path: pack.wants_file(path, options),
+            )
+            if pack.files_dir.is_dir()
+            else {}
+        )
 
     def _edit(self, pack: Pack, revert: bool) -> None:
         options = self.all_options()
@@ -151,7 +155,9 @@ def _run(
         ) from error
 
 
-def _rank_table(catalog: Catalog, options: dict[str, str]) -> dict[tuple[str, ...], dict[str, Rank]]:
+def _rank_table(
+    catalog: Catalog, options: dict[str, str]
+) -> dict[tuple[str, ...], dict[str, Rank]]:
     """For every anchor, the canonical rank of each element any pack may put there."""
     table: dict[tuple[str, ...], dict[str, Rank]] = defaultdict(dict)
     for pack in catalog:
@@ -176,7 +182,9 @@ def init(
 
     validate_project_name(name)
     if target.exists() and not target.is_dir():
-        raise TargetExists(f"{target} exists and is not a directory. Choose another name or --output-dir.")
+        raise TargetExists(
+            f"{target} exists and is not a directory. Choose another name or --output-dir."
+        )
     if target.is_dir() and any(target.iterdir()) and not force:
         raise TargetExists(
             f"{target} already exists and is not empty. Choose another name or --output-dir, "
@@ -208,7 +216,9 @@ def remove(
     return Outcome(plan, ChangeSet(tree), project_dir)
 
 
-def _add(catalog: Catalog, tree: VirtualTree, names: Sequence[str], options: dict[str, str]) -> Outcome:
+def _add(
+    catalog: Catalog, tree: VirtualTree, names: Sequence[str], options: dict[str, str]
+) -> Outcome:
     project = Project(catalog, tree)
     catalog.check_options(options)
     plan = plan_add(catalog, project.components, names)

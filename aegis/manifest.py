@@ -33,7 +33,9 @@ def read(project: Path, text: str | None) -> Manifest:
         ) from error
     table = data.get("tool", {}).get("aegis")
     if not isinstance(table, dict):
-        raise NotAnAegisProject(f"{project} has no [tool.aegis] table: not an Aegis project. {hint}")
+        raise NotAnAegisProject(
+            f"{project} has no [tool.aegis] table: not an Aegis project. {hint}"
+        )
     return Manifest(
         name=str(data.get("project", {}).get("name", project.name)),
         components=tuple(table.get("components", ())),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,7 @@ def render_folder(
     return rendered
 
 
-@lru_cache(maxsize=None)
+@cache
 def _templates(source: Path) -> tuple[str, ...]:
     found = []
     for path in source.rglob("*"):
@@ -58,7 +58,7 @@ def _templates(source: Path) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _environment(source: Path) -> Any:
     import jinja2
 

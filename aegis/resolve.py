@@ -49,9 +49,7 @@ def plan_add(catalog: Catalog, present: Collection[str], requested: Iterable[str
     for name in new:
         for other in catalog[name].conflicts:
             if other in after:
-                raise ConflictingComponents(
-                    f"`{name}` cannot be used together with `{other}`."
-                )
+                raise ConflictingComponents(f"`{name}` cannot be used together with `{other}`.")
     integrations = [
         name
         for name in active_integrations(catalog, after)

@@ -1,6 +1,6 @@
 """Median wall time of the aegis commands users wait for, each run as a fresh process.
 
-    .venv/bin/python scripts/benchmark.py [--runs N]
+.venv/bin/python scripts/benchmark.py [--runs N]
 """
 
 from __future__ import annotations
@@ -51,20 +51,31 @@ def main() -> None:
     def clean() -> None:
         shutil.rmtree(work / "out", ignore_errors=True)
 
-    subprocess.run([*AEGIS, "init", "core", "-o", str(work), "--yes"], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [*AEGIS, "init", "core", "-o", str(work), "--yes"], check=True, stdout=subprocess.DEVNULL
+    )
     rows = [
         ("aegis --help", timed([*AEGIS, "--help"], runs=runs)),
-        ("aegis init (core)", timed([*AEGIS, "init", "demo", "-o", str(work / "out"), "--yes"],
-                                    clean, runs)),
-        ("aegis init -c redis", timed([*AEGIS, "init", "demo", "-o", str(work / "out"), "-c",
-                                       "redis"], clean, runs)),
-        (f"aegis init -c {everything}", timed([*AEGIS, "init", "demo", "-o", str(work / "out"),
-                                               "-c", everything], clean, runs)),
-        ("aegis add redis", timed([*AEGIS, "add", "redis", "--path", str(project)], fresh_core,
-                                  runs)),
-        ("aegis diff add redis", timed([*AEGIS, "diff", "add", "redis", "--path", str(core)],
-                                       runs=runs)),
+        (
+            "aegis init (core)",
+            timed([*AEGIS, "init", "demo", "-o", str(work / "out"), "--yes"], clean, runs),
+        ),
+        (
+            "aegis init -c redis",
+            timed([*AEGIS, "init", "demo", "-o", str(work / "out"), "-c", "redis"], clean, runs),
+        ),
+        (
+            f"aegis init -c {everything}",
+            timed([*AEGIS, "init", "demo", "-o", str(work / "out"), "-c", everything], clean, runs),
+        ),
+        (
+            "aegis add redis",
+            timed([*AEGIS, "add", "redis", "--path", str(project)], fresh_core, runs),
+        ),
+        (
+            "aegis diff add redis",
+            timed([*AEGIS, "diff", "add", "redis", "--path", str(core)], runs=runs),
+        ),
     ]
     shutil.rmtree(work)
     width = max(len(name) for name, _ in rows)

@@ -85,9 +85,9 @@ def snapshot(root: Path) -> dict[str, bytes]:
     return {
         path.relative_to(root).as_posix(): path.read_bytes()
         for path in sorted(root.rglob("*"))
-        if path.is_file() and not {"__pycache__", ".pytest_cache", ".ruff_cache", ".git"} & set(
-            path.relative_to(root).parts
-        )
+        if path.is_file()
+        and not {"__pycache__", ".pytest_cache", ".ruff_cache", ".git"}
+        & set(path.relative_to(root).parts)
     }
 
 
@@ -134,26 +134,40 @@ def make_user_edits(project: Path) -> list[tuple[str, str]]:
     (project / "app/components/backend/api/notes.py").write_text(USER_ROUTE)
     (project / "tests/test_notes.py").write_text(USER_TEST)
     routing = project / "app/components/backend/api/routing.py"
-    _replace(routing, "from app.components.backend.api.health import router as health_router\n",
-             "from app.components.backend.api.health import router as health_router\n"
-             "from app.components.backend.api.notes import router as notes_router\n")
+    _replace(
+        routing,
+        "from app.components.backend.api.health import router as health_router\n",
+        "from app.components.backend.api.health import router as health_router\n"
+        "from app.components.backend.api.notes import router as notes_router\n",
+    )
     _replace(routing, "    health_router,\n", "    health_router,\n    notes_router,  # mine\n")
     checks = project / "app/core/checks.py"
-    _replace(checks, "HEALTH_CHECKS: list[HealthCheck] = [\n",
-             "# The order here is the order of the dashboard cards.\n"
-             "HEALTH_CHECKS: list[HealthCheck] = [\n")
+    _replace(
+        checks,
+        "HEALTH_CHECKS: list[HealthCheck] = [\n",
+        "# The order here is the order of the dashboard cards.\n"
+        "HEALTH_CHECKS: list[HealthCheck] = [\n",
+    )
     config = project / "app/core/config.py"
-    _replace(config, "    dashboard_refresh_seconds: float = 5.0\n",
-             "    dashboard_refresh_seconds: float = 5.0\n\n"
-             "    # Feature flags\n    beta_features: bool = False\n")
+    _replace(
+        config,
+        "    dashboard_refresh_seconds: float = 5.0\n",
+        "    dashboard_refresh_seconds: float = 5.0\n\n"
+        "    # Feature flags\n    beta_features: bool = False\n",
+    )
     pyproject = project / "pyproject.toml"
-    _replace(pyproject, "dependencies = [\n",
-             'dependencies = [\n    # pinned by us, see ADR-7\n    "httpx>=0.28",\n')
+    _replace(
+        pyproject,
+        "dependencies = [\n",
+        'dependencies = [\n    # pinned by us, see ADR-7\n    "httpx>=0.28",\n',
+    )
     compose = project / "docker-compose.yml"
     _replace(compose, "services:\n", "# local stack\nservices:\n")
-    _replace(compose, "\nnetworks:\n",
-             "\n  mailpit:\n    image: axllent/mailpit\n    ports:\n"
-             '      - "8025:8025"\n\nnetworks:\n')
+    _replace(
+        compose,
+        "\nnetworks:\n",
+        '\n  mailpit:\n    image: axllent/mailpit\n    ports:\n      - "8025:8025"\n\nnetworks:\n',
+    )
     (project / ".env.example").write_text(
         (project / ".env.example").read_text() + "\nBETA_FEATURES=false\n"
     )

@@ -37,8 +37,9 @@ def ensure_environment(scratch: Path) -> Path:
     uv = [sys.executable, "-m", "uv"]
     env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
     if not python.exists():
-        subprocess.run([*uv, "venv", "--quiet", "--python", sys.executable, str(ENV_DIR)],
-                       check=True, env=env)
+        subprocess.run(
+            [*uv, "venv", "--quiet", "--python", sys.executable, str(ENV_DIR)], check=True, env=env
+        )
     subprocess.run(
         [*uv, "pip", "install", "--quiet", "--python", str(python), *requirements(scratch)],
         check=True,

@@ -194,8 +194,8 @@ def test_a_failed_write_is_rolled_back(project: Path, monkeypatch: pytest.Monkey
         real_replace(source, target)
 
     monkeypatch.setattr(os, "replace", failing_replace)
-    from tests.aegis_helpers import CATALOG
     from aegis import engine
+    from tests.aegis_helpers import CATALOG
 
     outcome = engine.add(CATALOG, project, SELECTABLE, {})
     with pytest.raises(OSError, match="disk full"):
@@ -217,5 +217,10 @@ def _touched_paths(project: Path, component: str) -> set[str]:
 
     paths: set[str] = set()
     for name in closure([component]):
-        paths |= {edit.path for edit in CATALOG[name].edits_for(CATALOG.default_options(CATALOG.sort(closure([component]))))}
+        paths |= {
+            edit.path
+            for edit in CATALOG[name].edits_for(
+                CATALOG.default_options(CATALOG.sort(closure([component])))
+            )
+        }
     return paths

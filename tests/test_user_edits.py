@@ -67,7 +67,9 @@ def test_reformatted_project_still_takes_components(tmp_path):
     project = init(tmp_path)
     subprocess.run(
         [sys.executable, "-m", "ruff", "format", "--no-cache", "--line-length", "60", "."],
-        cwd=project, check=True, capture_output=True,
+        cwd=project,
+        check=True,
+        capture_output=True,
     )
     reformatted = snapshot(project)
     for name in CATALOG.sort(LARGEST):
@@ -76,8 +78,9 @@ def test_reformatted_project_still_takes_components(tmp_path):
     assert snapshot(project) == reformatted
 
 
-@pytest.mark.parametrize("pair", list(itertools.combinations(SELECTABLE, 2)),
-                         ids=lambda pair: label(pair))
+@pytest.mark.parametrize(
+    "pair", list(itertools.combinations(SELECTABLE, 2)), ids=lambda pair: label(pair)
+)
 def test_removing_one_component_leaves_the_other_and_the_owner_alone(tmp_path, pair):
     first, second = pair
     project = init(tmp_path)

@@ -18,20 +18,31 @@ UV = [sys.executable, "-m", "uv"]
 def test_installed_wheel_generates_what_the_checkout_generates(tmp_path: Path) -> None:
     env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
     env.pop("VIRTUAL_ENV", None)
-    subprocess.run([*UV, "build", "--wheel", "--quiet", "--out-dir", str(tmp_path / "dist"),
-                    str(ROOT)], check=True, env=env, capture_output=True)
+    subprocess.run(
+        [*UV, "build", "--wheel", "--quiet", "--out-dir", str(tmp_path / "dist"), str(ROOT)],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
     (wheel,) = (tmp_path / "dist").glob("*.whl")
     venv = tmp_path / "venv"
-    subprocess.run([*UV, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True,
-                   env=env)
-    subprocess.run([*UV, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"),
-                    str(wheel)], check=True, env=env)
+    subprocess.run(
+        [*UV, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True, env=env
+    )
+    subprocess.run(
+        [*UV, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), str(wheel)],
+        check=True,
+        env=env,
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     everything = ",".join(CATALOG.sort(max(allowed_sets(), key=len)))
     result = subprocess.run(
         [str(venv / "bin" / "aegis"), "init", "demo-svc", "-c", everything, "--yes"],
-        cwd=elsewhere, env=env, capture_output=True, text=True,
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     expected = snapshot(init(tmp_path / "checkout", everything.split(",")))

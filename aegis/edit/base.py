@@ -37,15 +37,11 @@ class Placement:
     rank_of: Callable[[str], Rank | None]
 
 
-def insertion_index(
-    identities: Sequence[str], placement: Placement, default: int
-) -> int:
+def insertion_index(identities: Sequence[str], placement: Placement, default: int) -> int:
     """After the last sibling ranked lower; else before the first ranked higher;
     else `default`."""
     ranks = [placement.rank_of(identity) for identity in identities]
-    lower = [
-        i for i, rank in enumerate(ranks) if rank is not None and rank < placement.rank
-    ]
+    lower = [i for i, rank in enumerate(ranks) if rank is not None and rank < placement.rank]
     if lower:
         return lower[-1] + 1
     for i, rank in enumerate(ranks):

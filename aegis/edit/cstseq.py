@@ -73,24 +73,16 @@ class Seq:
         items = []
         last = len(self.items) - 1
         for k, item in enumerate(self.items):
-            before = (
-                item.comma.whitespace_before
-                if isinstance(item.comma, cst.Comma)
-                else None
-            )
+            before = item.comma.whitespace_before if isinstance(item.comma, cst.Comma) else None
             before = before or cst.SimpleWhitespace("")
             if k < last:
-                comma = cst.Comma(
-                    whitespace_before=before, whitespace_after=self.slots[k + 1]
-                )
+                comma = cst.Comma(whitespace_before=before, whitespace_after=self.slots[k + 1])
             elif not self.trailing:
                 comma = cst.MaybeSentinel.DEFAULT
             elif _is_empty(self.close_extra):
                 comma = cst.Comma(whitespace_before=before)
             else:
-                comma = cst.Comma(
-                    whitespace_before=before, whitespace_after=self.slots[-1]
-                )
+                comma = cst.Comma(whitespace_before=before, whitespace_after=self.slots[-1])
             items.append(item.with_changes(comma=comma))
         if not self.items:
             return items, self.slots[0], self.close_extra

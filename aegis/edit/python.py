@@ -50,9 +50,7 @@ def statement_identity(code: str) -> str:
 
 def _same_code(left: str, right: str) -> bool:
     """Whether two statements have the same syntax tree (layout and comments aside)."""
-    return ast.dump(ast.parse(textwrap.dedent(left))) == ast.dump(
-        ast.parse(textwrap.dedent(right))
-    )
+    return ast.dump(ast.parse(textwrap.dedent(left))) == ast.dump(ast.parse(textwrap.dedent(right)))
 
 
 def _code(module: cst.Module, node: cst.CSTNode) -> str:
@@ -89,10 +87,7 @@ def _too_long(code: str) -> bool:
 
 def _find_assignment(module: cst.Module, target: str) -> _Found | None:
     for index, statement in enumerate(module.body):
-        if (
-            not isinstance(statement, cst.SimpleStatementLine)
-            or len(statement.body) != 1
-        ):
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
             continue
         small = statement.body[0]
         if isinstance(small, cst.Assign) and len(small.targets) == 1:
@@ -106,9 +101,7 @@ def _find_assignment(module: cst.Module, target: str) -> _Found | None:
     return None
 
 
-def _replace_statement(
-    module: cst.Module, index: int, statement: cst.BaseStatement
-) -> cst.Module:
+def _replace_statement(module: cst.Module, index: int, statement: cst.BaseStatement) -> cst.Module:
     body = list(module.body)
     body[index] = statement
     return module.with_changes(body=body)
@@ -239,10 +232,7 @@ def _from_imports(module: cst.Module, root: str) -> list[tuple[int, cst.ImportFr
     """Top-level `from <root>... import` statements (not relative, not `*`)."""
     found = []
     for index, statement in enumerate(module.body):
-        if (
-            not isinstance(statement, cst.SimpleStatementLine)
-            or len(statement.body) != 1
-        ):
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
             continue
         node = statement.body[0]
         if not isinstance(node, cst.ImportFrom) or node.relative:
@@ -317,9 +307,7 @@ def add_import(
             return _merge_import(module, index, node, name, alias)
     if not imports:
         raise AnchorNotFound(f"a top-level `from {root}... import ...` statement")
-    statement = cst.parse_statement(
-        f"from {from_module} import {_one_line_names(name, alias)}"
-    )
+    statement = cst.parse_statement(f"from {from_module} import {_one_line_names(name, alias)}")
     new_node = statement.body[0]
     if _too_long(_one_line(new_node, [(name, alias)])):
         seq = _import_seq(new_node)
@@ -332,12 +320,8 @@ def add_import(
         at = later[0]
         following = body[at]
         blanks = _blank_prefix(following.leading_lines)
-        statement = statement.with_changes(
-            leading_lines=following.leading_lines[:blanks]
-        )
-        body[at] = following.with_changes(
-            leading_lines=following.leading_lines[blanks:]
-        )
+        statement = statement.with_changes(leading_lines=following.leading_lines[:blanks])
+        body[at] = following.with_changes(leading_lines=following.leading_lines[blanks:])
     else:
         at = imports[-1][0] + 1
     body.insert(at, statement)
@@ -350,9 +334,7 @@ def _merge_import(
     seq = _import_seq(node)
     parts = [_alias_parts(a) for a in node.names]
     key = _member_key(name, alias)
-    pos = next(
-        (i for i, part in enumerate(parts) if _member_key(*part) > key), len(parts)
-    )
+    pos = next((i for i, part in enumerate(parts) if _member_key(*part) > key), len(parts))
     seq.insert(pos, _new_alias(name, alias))
     parenthesized = node.lpar is not None
     if not seq.exploded and _too_long(_one_line(node, [*parts, (name, alias)])):
@@ -394,9 +376,7 @@ def remove_import(
             )
             seq.trailing = False
             parenthesized = False
-        changed = module.body[index].with_changes(
-            body=[_with_names(node, seq, parenthesized)]
-        )
+        changed = module.body[index].with_changes(body=[_with_names(node, seq, parenthesized)])
         return _replace_statement(module, index, changed)
     return module
 
@@ -408,9 +388,7 @@ def _remove_top_level(module: cst.Module, index: int) -> cst.Module:
     if index < len(body):
         blanks = removed.leading_lines[: _blank_prefix(removed.leading_lines)]
         following = body[index]
-        body[index] = following.with_changes(
-            leading_lines=[*blanks, *following.leading_lines]
-        )
+        body[index] = following.with_changes(leading_lines=[*blanks, *following.leading_lines])
     return module.with_changes(body=body)
 
 
@@ -426,9 +404,7 @@ def _named_block(
     return None
 
 
-def _block_body(
-    node: cst.FunctionDef | cst.ClassDef, what: str
-) -> list[cst.BaseStatement]:
+def _block_body(node: cst.FunctionDef | cst.ClassDef, what: str) -> list[cst.BaseStatement]:
     if not isinstance(node.body, cst.IndentedBlock):
         raise EditError(f"{what} is written on one line; put its body on its own lines")
     return list(node.body.body)
@@ -464,9 +440,7 @@ def _scope(module: cst.Module, scope: str) -> tuple[list[cst.BaseStatement], _Re
 
     def rebuild_inner(body: list[cst.BaseStatement]) -> cst.Module:
         new_body = list(outer_body)
-        new_body[inner_index] = inner.with_changes(
-            body=inner.body.with_changes(body=body)
-        )
+        new_body[inner_index] = inner.with_changes(body=inner.body.with_changes(body=body))
         return rebuild_outer(new_body)
 
     return inner_body, rebuild_inner
@@ -476,9 +450,7 @@ def _parse_statement(code: str) -> cst.BaseStatement:
     """One statement, with the comment and blank lines before it as leading lines."""
     parsed = cst.parse_module(textwrap.dedent(code))
     if len(parsed.body) != 1:
-        raise EditError(
-            f"expected exactly one statement, got {len(parsed.body)}: {code!r}"
-        )
+        raise EditError(f"expected exactly one statement, got {len(parsed.body)}: {code!r}")
     statement = parsed.body[0]
     lines = [
         line if line.comment is not None else cst.EmptyLine(indent=False)

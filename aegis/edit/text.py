@@ -54,9 +54,7 @@ def block_text(key: str, body: str, style: str = "hash") -> str:
     return "\n".join(lines) + "\n"
 
 
-def add_block(
-    text: str, key: str, body: str, placement: Placement, style: str = "hash"
-) -> str:
+def add_block(text: str, key: str, body: str, placement: Placement, style: str = "hash") -> str:
     """Add the managed block `key` (unchanged if a block of that key is there).
 
     Its position follows the ranks of the other blocks; by default it goes at the end of

@@ -82,9 +82,7 @@ def remove_dependency(
         if Requirement(str(entry)) == wanted:
             # tomlkit leaves a comma on the new last entry of a multi-line array; an
             # array written without a trailing comma must stay so.
-            no_trailing_comma = (
-                index == len(array) - 1 and _groups(array)[-1].comma is None
-            )
+            no_trailing_comma = index == len(array) - 1 and _groups(array)[-1].comma is None
             del array[index]
             if no_trailing_comma and len(array):
                 _groups(array)[-1].comma = None
@@ -118,11 +116,7 @@ def add_script(
     table = _scripts(doc)
     container = table.value
     # In file order (the mapping's own order does not follow positional inserts).
-    keyed = [
-        (i, key.key)
-        for i, (key, _) in enumerate(container.body)
-        if isinstance(key, Key)
-    ]
+    keyed = [(i, key.key) for i, (key, _) in enumerate(container.body) if isinstance(key, Key)]
     names = [key for _, key in keyed]
     if name in names:
         return doc

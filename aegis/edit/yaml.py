@@ -232,9 +232,7 @@ def _add(
     _insert_entry(container, pos, name, value, separator)
 
 
-def add_service(
-    data: Any, name: str, definition: dict[str, Any], placement: Placement
-) -> Any:
+def add_service(data: Any, name: str, definition: dict[str, Any], placement: Placement) -> Any:
     """Add service `name` (a plain dict definition) under `services:`."""
     services = _top_mapping(data, "services")
     _add(services, name, _to_node(definition), placement, blank_by_default=True)
@@ -288,9 +286,7 @@ def _add_to_submapping(
         return data
     mapping = definition[field]
     if not isinstance(mapping, CommentedMap):
-        raise EditError(
-            f"`{field}` of the service `{service}` is a list; write it as a mapping"
-        )
+        raise EditError(f"`{field}` of the service `{service}` is a list; write it as a mapping")
     _add(mapping, name, value, placement, blank_by_default=False)
     return data
 

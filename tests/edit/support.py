@@ -28,9 +28,7 @@ def every_order(items: Sequence[Any]) -> Iterable[tuple[Any, ...]]:
     return itertools.permutations(items)
 
 
-def ruff(
-    *args: str, source: str, filename: str = "app/module.py"
-) -> subprocess.CompletedProcess:
+def ruff(*args: str, source: str, filename: str = "app/module.py") -> subprocess.CompletedProcess:
     """Run the real ruff on `source` (line length 88, `app` first-party)."""
     command = [
         RUFF,
@@ -57,6 +55,4 @@ def assert_ruff_clean(source: str, select: str = "E,I,UP,B,SIM") -> None:
         f"ruff format would change:\n{source}\n{formatted.stdout}{formatted.stderr}"
     )
     checked = ruff("check", "--select", select, source=source)
-    assert checked.returncode == 0, (
-        f"ruff check fails:\n{source}\n{checked.stdout}{checked.stderr}"
-    )
+    assert checked.returncode == 0, f"ruff check fails:\n{source}\n{checked.stdout}{checked.stderr}"

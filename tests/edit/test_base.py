@@ -8,9 +8,7 @@ from hypothesis import strategies as st
 from aegis.edit.base import AnchorNotFound, EditError, Placement, insertion_index
 
 
-def insert_all(
-    core: list[str], ranks: dict[str, tuple[int, ...]], order: list[str]
-) -> list[str]:
+def insert_all(core: list[str], ranks: dict[str, tuple[int, ...]], order: list[str]) -> list[str]:
     """Insert `order` into `core` one by one, as the primitives do (default: end)."""
     siblings = list(core)
     for name in order:
@@ -47,9 +45,7 @@ def test_any_insertion_order_gives_the_same_sequence(
     assert insert_all(core, ranks, order) == expected
     # Pack elements sit together after the core ones, sorted by rank.
     assert expected[: len(core)] == core
-    assert [ranks[name] for name in expected[len(core) :]] == sorted(
-        ranks[n] for n in names
-    )
+    assert [ranks[name] for name in expected[len(core) :]] == sorted(ranks[n] for n in names)
 
 
 def test_anchor_not_found_message_is_the_description() -> None:

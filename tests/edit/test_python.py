@@ -96,9 +96,7 @@ def get_settings() -> Settings:
 '''
 
 ITEMS = ["check_database", "check_scheduler", "check_redis", "check_worker"]
-RANKS = {
-    py.expression_identity(item): (10 * (i + 1), 0) for i, item in enumerate(ITEMS)
-}
+RANKS = {py.expression_identity(item): (10 * (i + 1), 0) for i, item in enumerate(ITEMS)}
 
 
 def item_placement(item: str) -> Placement:
@@ -114,9 +112,7 @@ def parse(source: str) -> cst.Module:
 
 def test_expression_identity_ignores_layout_and_comments() -> None:
     one = py.expression_identity("typer.Typer(name='db', help=\"x\")")
-    two = py.expression_identity(
-        'typer.Typer(  # group\n    name="db",\n    help="x",\n)'
-    )
+    two = py.expression_identity('typer.Typer(  # group\n    name="db",\n    help="x",\n)')
     assert one == two
     assert one != py.expression_identity('typer.Typer(name="cache", help="x")')
 
@@ -124,10 +120,7 @@ def test_expression_identity_ignores_layout_and_comments() -> None:
 def test_statement_identity_is_the_bound_name_or_the_tree() -> None:
     assert py.statement_identity('redis_url: str = "redis://localhost"') == "redis_url"
     assert py.statement_identity("# Redis\n\nredis_url = 'x'") == "redis_url"
-    assert (
-        py.statement_identity("async def check_redis() -> None:\n    pass")
-        == "check_redis"
-    )
+    assert py.statement_identity("async def check_redis() -> None:\n    pass") == "check_redis"
     assert py.statement_identity("class Job:\n    pass") == "Job"
     call = py.statement_identity("app.include_router(router)")
     assert call == py.statement_identity("app.include_router(  # api\n    router\n)")
@@ -187,9 +180,7 @@ def test_empty_list_explodes_and_collapses_back() -> None:
     )
     assert "STARTUP_HOOKS: list[Hook] = [\n    connect_redis,\n]\n" in module.code
     assert_ruff_clean(module.code)
-    assert (
-        py.remove_list_item(module, "STARTUP_HOOKS", "connect_redis").code == LIFECYCLE
-    )
+    assert py.remove_list_item(module, "STARTUP_HOOKS", "connect_redis").code == LIFECYCLE
 
 
 def test_list_item_is_idempotent_and_found_after_reformatting() -> None:
@@ -207,9 +198,7 @@ def test_list_item_is_idempotent_and_found_after_reformatting() -> None:
     )
     again = py.add_list_item(parse(reformatted), "COMMAND_GROUPS", item, placement)
     assert again.code == reformatted
-    assert (
-        py.remove_list_item(parse(reformatted), "COMMAND_GROUPS", item).code == source
-    )
+    assert py.remove_list_item(parse(reformatted), "COMMAND_GROUPS", item).code == source
 
 
 def test_inline_list_stays_inline() -> None:
@@ -222,9 +211,7 @@ def test_inline_list_stays_inline() -> None:
 
 def test_missing_list_is_reported() -> None:
     with pytest.raises(AnchorNotFound) as error:
-        py.add_list_item(
-            parse(CONFIG), "HEALTH_CHECKS", "x", Placement((1,), lambda _: None)
-        )
+        py.add_list_item(parse(CONFIG), "HEALTH_CHECKS", "x", Placement((1,), lambda _: None))
     assert str(error.value) == "the list `HEALTH_CHECKS`"
     with pytest.raises(AnchorNotFound):
         py.remove_list_item(parse(CONFIG), "ROUTERS", "x")
@@ -277,17 +264,10 @@ def test_merged_names_follow_isort_order() -> None:
 
 
 def test_import_with_alias() -> None:
-    module = py.add_import(
-        parse(CHECKS), "app.components.redis", "check", "check_redis"
-    )
+    module = py.add_import(parse(CHECKS), "app.components.redis", "check", "check_redis")
     assert "from app.components.redis import check as check_redis\n" in module.code
-    assert (
-        py.add_import(module, "app.components.redis", "check", "check_redis") is module
-    )
-    assert (
-        py.remove_import(module, "app.components.redis", "check", "check_redis").code
-        == CHECKS
-    )
+    assert py.add_import(module, "app.components.redis", "check", "check_redis") is module
+    assert py.remove_import(module, "app.components.redis", "check", "check_redis").code == CHECKS
 
 
 def test_long_merge_uses_the_parenthesized_form_and_collapses_back() -> None:
@@ -295,19 +275,14 @@ def test_long_merge_uses_the_parenthesized_form_and_collapses_back() -> None:
         "from app.services.system_health import check_cpu_usage, check_disk_usage\n\n"
         "CHECKS = [check_cpu_usage, check_disk_usage]\n"
     )
-    module = py.add_import(
-        parse(source), "app.services.system_health", "check_memory_usage"
-    )
+    module = py.add_import(parse(source), "app.services.system_health", "check_memory_usage")
     assert module.code.startswith(
         "from app.services.system_health import (\n    check_cpu_usage,\n"
         "    check_disk_usage,\n    check_memory_usage,\n)\n"
     )
     assert_ruff_clean(module.code)
     assert (
-        py.remove_import(
-            module, "app.services.system_health", "check_memory_usage"
-        ).code
-        == source
+        py.remove_import(module, "app.services.system_health", "check_memory_usage").code == source
     )
 
 
@@ -343,9 +318,7 @@ FIELDS = [
     '\n# Redis\nredis_url: str = "redis://localhost:6379/0"',
     "worker_concurrency: int = 10",
 ]
-FIELD_RANKS = {
-    py.statement_identity(code): (10 * (i + 1), 0) for i, code in enumerate(FIELDS)
-}
+FIELD_RANKS = {py.statement_identity(code): (10 * (i + 1), 0) for i, code in enumerate(FIELDS)}
 
 
 def field_placement(code: str) -> Placement:
@@ -399,9 +372,7 @@ def test_statement_at_the_end_of_a_scope_passes_ruff() -> None:
     assert_ruff_clean(module.code)
     function = "\n\nasync def close_redis() -> None:\n"
     function += '    """Close it."""\n    await pool.aclose()'
-    module = py.add_statement(
-        parse(CONFIG), "", function, Placement((30, 0), lambda _: None)
-    )
+    module = py.add_statement(parse(CONFIG), "", function, Placement((30, 0), lambda _: None))
     assert module.code.endswith(
         "    return Settings()\n\n\nasync def close_redis() -> None:\n"
         '    """Close it."""\n    await pool.aclose()\n'
@@ -418,17 +389,10 @@ def test_statements_in_functions_and_methods() -> None:
     module = py.add_statement(
         parse(CONFIG), "Settings.describe", "print(name)", placement, after="name"
     )
-    assert (
-        "        name = self.app_name\n        print(name)\n        return name\n"
-        in module.code
-    )
+    assert "        name = self.app_name\n        print(name)\n        return name\n" in module.code
     assert_ruff_clean(module.code)
-    assert (
-        py.remove_statement(module, "Settings.describe", "print( name )").code == CONFIG
-    )
-    module = py.add_statement(
-        parse(CONFIG), "get_settings", "# build it\nprint('x')", placement
-    )
+    assert py.remove_statement(module, "Settings.describe", "print( name )").code == CONFIG
+    module = py.add_statement(parse(CONFIG), "get_settings", "# build it\nprint('x')", placement)
     assert "    return Settings()\n    # build it\n    print('x')\n" in module.code
     assert py.remove_statement(module, "get_settings", "print('x')").code == CONFIG
 
@@ -459,8 +423,7 @@ def test_missing_scopes_are_reported() -> None:
 
 def test_replace_value_and_its_inverse() -> None:
     source = (
-        "from app.core.health import Status\n\n"
-        "DEFAULT = Status.HEALTHY\nTIMEOUT: float = 5.0\n"
+        "from app.core.health import Status\n\nDEFAULT = Status.HEALTHY\nTIMEOUT: float = 5.0\n"
     )
     module = py.replace_value(parse(source), "TIMEOUT", "5.0", "10.0")
     assert "TIMEOUT: float = 10.0\n" in module.code
@@ -476,9 +439,7 @@ def test_malformed_code_raises_the_parser_error() -> None:
     with pytest.raises(cst.ParserSyntaxError):
         parse("HEALTH_CHECKS = [\n")
     with pytest.raises(SyntaxError):
-        py.add_list_item(
-            parse(CHECKS), "HEALTH_CHECKS", "check(", item_placement("check_redis")
-        )
+        py.add_list_item(parse(CHECKS), "HEALTH_CHECKS", "check(", item_placement("check_redis"))
 
 
 def test_libcst_matchers_are_not_imported() -> None:

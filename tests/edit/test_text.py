@@ -20,20 +20,14 @@ BLOCKS = {
 placement = placements({"database": (10, 0), "redis": (30, 0), "worker": (40, 0)})
 
 
-@pytest.mark.parametrize(
-    ("source", "style"), [(ENV, "hash"), (README, "html"), ("", "hash")]
-)
-def test_blocks_in_any_order_give_the_same_bytes_and_remove_back(
-    source: str, style: str
-) -> None:
+@pytest.mark.parametrize(("source", "style"), [(ENV, "hash"), (README, "html"), ("", "hash")])
+def test_blocks_in_any_order_give_the_same_bytes_and_remove_back(source: str, style: str) -> None:
     results = set()
     for order in itertools.permutations(BLOCKS):
         result = source
         for key in order:
             result = text.add_block(result, key, BLOCKS[key], placement(key), style)
-            assert (
-                text.add_block(result, key, "changed", placement(key), style) == result
-            )
+            assert text.add_block(result, key, "changed", placement(key), style) == result
         results.add(result)
         for removal in (order, order[::-1]):
             back = result
@@ -41,16 +35,13 @@ def test_blocks_in_any_order_give_the_same_bytes_and_remove_back(
                 back = text.remove_block(back, key, style)
             assert back == source
     assert len(results) == 1
-    expected_blocks = "\n".join(
-        text.block_text(key, BLOCKS[key], style) for key in BLOCKS
-    )
+    expected_blocks = "\n".join(text.block_text(key, BLOCKS[key], style) for key in BLOCKS)
     assert results.pop() == (source + "\n" if source else "") + expected_blocks
 
 
 def test_block_markers() -> None:
     assert (
-        text.block_text("redis", "A=1\n", "hash")
-        == "# aegis:begin redis\nA=1\n# aegis:end redis\n"
+        text.block_text("redis", "A=1\n", "hash") == "# aegis:begin redis\nA=1\n# aegis:end redis\n"
     )
     assert text.block_text("redis", "Hi", "html") == (
         "<!-- aegis:begin redis -->\nHi\n<!-- aegis:end redis -->\n"
@@ -73,9 +64,7 @@ def test_user_content_around_blocks_is_kept() -> None:
 def test_user_edits_inside_a_block_do_not_duplicate_it() -> None:
     result = text.add_block(ENV, "redis", BLOCKS["redis"], placement("redis"))
     edited = result.replace("localhost", "cache.internal")
-    assert (
-        text.add_block(edited, "redis", BLOCKS["redis"], placement("redis")) == edited
-    )
+    assert text.add_block(edited, "redis", BLOCKS["redis"], placement("redis")) == edited
     assert text.remove_block(edited, "redis") == ENV
 
 

@@ -42,9 +42,7 @@ components = []
 """
 
 REQUIREMENTS = ["sqlmodel>=0.0.22", "apscheduler>=3.11,<4", "redis>=5", "arq>=0.28"]
-RANKS = {
-    toml.dependency_identity(r): (10 * (i + 1), 0) for i, r in enumerate(REQUIREMENTS)
-}
+RANKS = {toml.dependency_identity(r): (10 * (i + 1), 0) for i, r in enumerate(REQUIREMENTS)}
 placement = placements(RANKS)
 
 
@@ -89,19 +87,14 @@ def test_existing_entry_of_the_same_name_is_kept_as_written() -> None:
     toml.remove_dependency(doc, "redis>=5")
     assert tomlkit.dumps(doc) == user
     # Our own requirement, with other spacing and case, is recognised for removal.
-    ours = PYPROJECT.replace(
-        '    "typer>=0.12",\n', '    "typer>=0.12",\n    "Redis >=5",\n'
-    )
+    ours = PYPROJECT.replace('    "typer>=0.12",\n', '    "typer>=0.12",\n    "Redis >=5",\n')
     doc = tomlkit.parse(ours)
     toml.remove_dependency(doc, "redis>=5")
     assert tomlkit.dumps(doc) == PYPROJECT
 
 
 def test_dependency_identity_normalizes_the_name() -> None:
-    assert (
-        toml.dependency_identity("Flet_Web[all] >= 1.0 ; python_version >= '3.11'")
-        == "flet-web"
-    )
+    assert toml.dependency_identity("Flet_Web[all] >= 1.0 ; python_version >= '3.11'") == "flet-web"
 
 
 def test_empty_array_round_trip() -> None:
@@ -118,9 +111,7 @@ def test_missing_anchors_are_reported() -> None:
     with pytest.raises(AnchorNotFound, match=r"the table `\[project\]`"):
         toml.add_dependency(doc, "redis", dep_placement("redis"))
     doc = tomlkit.parse(PYPROJECT)
-    with pytest.raises(
-        AnchorNotFound, match="`docs` in `\\[project.optional-dependencies\\]`"
-    ):
+    with pytest.raises(AnchorNotFound, match="`docs` in `\\[project.optional-dependencies\\]`"):
         toml.add_dependency(doc, "redis", dep_placement("redis"), extra="docs")
     with pytest.raises(AnchorNotFound, match=r"`\[project.scripts\]`"):
         toml.add_script(

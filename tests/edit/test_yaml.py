@@ -160,9 +160,7 @@ def test_packs_in_any_order_give_the_same_bytes_and_remove_back(source: str) -> 
     assert list(plain["services"])[-3:] == ["postgres", "redis", "worker"]
     assert plain["services"]["redis"] == PACKS["redis"]
     assert list(plain["services"]["web"]["depends_on"])[-2:] == ["postgres", "redis"]
-    assert plain["services"]["web"]["depends_on"]["redis"] == {
-        "condition": "service_healthy"
-    }
+    assert plain["services"]["web"]["depends_on"]["redis"] == {"condition": "service_healthy"}
     assert list(plain["volumes"])[-2:] == ["postgres-data", "redis-data"]
     assert plain["volumes"]["redis-data"] is None
 
@@ -237,13 +235,9 @@ def test_missing_anchors_are_reported() -> None:
     with pytest.raises(AnchorNotFound, match="the top-level `services:` mapping"):
         yaml.add_service(yaml.load("name: x\n"), "redis", {}, placement("redis"))
     with pytest.raises(AnchorNotFound, match="the top-level `volumes:` mapping"):
-        yaml.add_volume(
-            yaml.load("services: {}\n"), "redis-data", None, placement("redis")
-        )
+        yaml.add_volume(yaml.load("services: {}\n"), "redis-data", None, placement("redis"))
     with pytest.raises(AnchorNotFound, match="the service `api` under `services:`"):
-        yaml.add_depends_on(
-            yaml.load(BASE), "api", "redis", "service_healthy", placement("redis")
-        )
+        yaml.add_depends_on(yaml.load(BASE), "api", "redis", "service_healthy", placement("redis"))
 
 
 def test_removing_what_is_absent_is_a_no_op() -> None:

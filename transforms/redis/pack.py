@@ -54,7 +54,9 @@ PACK = Pack(
         ListItem(CHECKS, "HEALTH_CHECKS", "check_redis"),
         Import(LIFECYCLE, "app.core.redis", "close_redis"),
         ListItem(LIFECYCLE, "SHUTDOWN_HOOKS", "close_redis"),
-        TextBlock(".env.example", f"# Redis (compose uses the `redis` service)\nREDIS_URL={LOCAL_URL}"),
+        TextBlock(
+            ".env.example", f"# Redis (compose uses the `redis` service)\nREDIS_URL={LOCAL_URL}"
+        ),
         TextBlock("README.md", README, style="html"),
         ComposeService("redis", REDIS_SERVICE),
         ComposeVolume("redis-data"),
