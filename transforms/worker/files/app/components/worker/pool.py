@@ -1,10 +1,20 @@
 """Connections to the queues' Redis: arq settings and the enqueueing client."""
 
+import asyncio
+
 from arq.connections import ArqRedis, RedisSettings
 
 from app.core.config import get_settings
 
 _pool: ArqRedis | None = None
+_pool_loop: asyncio.AbstractEventLoop | None = None
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 def redis_settings() -> RedisSettings:
@@ -13,22 +23,25 @@ def redis_settings() -> RedisSettings:
 
 
 def get_arq_pool() -> ArqRedis:
-    """The process-wide client that enqueues jobs and reads their results.
+    """The client that enqueues jobs and reads their results.
 
-    Created on first use; it connects lazily, so an unreachable Redis shows up as an
-    error of the call that needs it, not here.
+    One per event loop (connections belong to the loop that opened them). It
+    connects lazily: an unreachable Redis is an error of the call that needs it.
     """
-    global _pool
-    if _pool is None:
+    global _pool, _pool_loop
+    loop = _running_loop()
+    if _pool is None or _pool_loop is not loop:
         _pool = ArqRedis.from_url(
             get_settings().redis_url, socket_connect_timeout=2, socket_timeout=5
         )
+        _pool_loop = loop
     return _pool
 
 
 async def close_arq_pool() -> None:
     """Close the client's connections; the next `get_arq_pool()` opens new ones."""
-    global _pool
-    if _pool is not None:
-        await _pool.aclose()
-        _pool = None
+    global _pool, _pool_loop
+    pool, loop = _pool, _pool_loop
+    _pool = _pool_loop = None
+    if pool is not None and loop is _running_loop():
+        await pool.aclose()
