@@ -70,7 +70,7 @@ def init(
         catalog = _catalog()
         options = _parse_options(ctx.args)
         names = _split(components)
-        if not names and not yes and sys.stdin.isatty() and sys.stdout.isatty():
+        if not names and not yes and _interactive():
             names = _ask_components(catalog)
         target = output_dir / name
         outcome = engine.init(catalog, name, target, names, options, force=force)
@@ -102,7 +102,8 @@ def add(
     from aegis import engine
 
     try:
-        outcome = engine.add(_catalog(), path, names, _parse_options(ctx.args))
+        names, options = _names_and_options([*names, *ctx.args])
+        outcome = engine.add(_catalog(), path, names, options)
         _finish(outcome, dry_run, "Added")
     except AegisError as error:
         raise _fail(error) from None
@@ -146,7 +147,8 @@ def diff_add(
     from aegis import engine
 
     try:
-        outcome = engine.add(_catalog(), path, names, _parse_options(ctx.args))
+        names, options = _names_and_options([*names, *ctx.args])
+        outcome = engine.add(_catalog(), path, names, options)
     except AegisError as error:
         raise _fail(error) from None
     _show_diff(outcome, stat, color)
@@ -228,25 +230,41 @@ def _catalog() -> Catalog:
     return Catalog.load()
 
 
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def _split(components: str) -> list[str]:
     return [name.strip() for name in components.split(",") if name.strip()]
 
 
 def _parse_options(args: list[str]) -> dict[str, str]:
-    """`--database-engine postgresql` / `--database-engine=postgresql` -> {key: value}."""
+    names, options = _names_and_options(args)
+    if names:
+        raise InvalidOption(f"Unexpected argument `{names[0]}`.")
+    return options
+
+
+def _names_and_options(args: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Component names, and `--database-engine postgresql` (or `=postgresql`) options.
+
+    Click hands options it does not know to a variadic argument, so both arrive mixed.
+    """
+    names: list[str] = []
     options: dict[str, str] = {}
     remaining = list(args)
     while remaining:
         flag = remaining.pop(0)
         if not flag.startswith("--"):
-            raise InvalidOption(f"Unexpected argument `{flag}`.")
+            names.append(flag)
+            continue
         key, _, value = flag[2:].partition("=")
         if not value:
             if not remaining or remaining[0].startswith("--"):
                 raise InvalidOption(f"`{flag}` needs a value.")
             value = remaining.pop(0)
         options[key.replace("-", "_")] = value
-    return options
+    return names, options
 
 
 def _ask_components(catalog: Catalog) -> list[str]:

@@ -39,7 +39,7 @@ def project(tmp_path: Path) -> Path:
     ],
 )
 def test_invalid_project_names_are_refused(tmp_path: Path, name: str, message: str) -> None:
-    code, output = aegis("init", name, "-o", tmp_path, "--yes")
+    code, output = aegis("init", "-o", tmp_path, "--yes", "--", name)
     assert code == 2
     assert message in output
     assert list(tmp_path.iterdir()) == []

@@ -86,32 +86,33 @@ SQLITE_README = "SQLite: the file `data/app.db` (a volume under compose)"
 POSTGRES_README = "PostgreSQL: the compose `postgres` service (set `POSTGRES_PASSWORD` in `.env`)"
 
 
+CONFIG = "app/core/config.py"
+CHECKS = "app/core/checks.py"
+LIFECYCLE = "app/components/backend/lifecycle.py"
+ROUTING = "app/components/backend/api/routing.py"
+CLI = "app/cli/main.py"
+
+
 def edits(options: Options) -> list[Edit]:
     postgres = options.get("database_engine") == "postgresql"
-    url = POSTGRES_URL if postgres else SQLITE_URL
     found: list[Edit] = [
         Dependency("sqlmodel>=0.0.22"),
         Dependency("alembic>=1.13"),
-        Statement("app/core/config.py", "Settings", f'database_url: str = "{url}"'),
-        Import("app/core/checks.py", "app.services.database_health", "check_database"),
-        ListItem("app/core/checks.py", "HEALTH_CHECKS", "check_database"),
-        Import(
-            "app/components/backend/lifecycle.py",
-            "app.core.database",
-            "close_database",
+        Statement(
+            CONFIG,
+            "Settings",
+            f'database_url: str = "{POSTGRES_URL if postgres else SQLITE_URL}"',
         ),
-        Import("app/components/backend/lifecycle.py", "app.core.database", "init_database"),
-        ListItem("app/components/backend/lifecycle.py", "STARTUP_HOOKS", "init_database"),
-        ListItem("app/components/backend/lifecycle.py", "SHUTDOWN_HOOKS", "close_database"),
-        Import(
-            "app/components/backend/api/routing.py",
-            "app.components.backend.api.items",
-            "router",
-            alias="items_router",
-        ),
-        ListItem("app/components/backend/api/routing.py", "ROUTERS", "items_router"),
-        Import("app/cli/main.py", "app.cli.db", "db_app"),
-        ListItem("app/cli/main.py", "COMMAND_GROUPS", "db_app"),
+        Import(CHECKS, "app.services.database_health", "check_database"),
+        ListItem(CHECKS, "HEALTH_CHECKS", "check_database"),
+        Import(LIFECYCLE, "app.core.database", "init_database"),
+        ListItem(LIFECYCLE, "STARTUP_HOOKS", "init_database"),
+        Import(LIFECYCLE, "app.core.database", "close_database"),
+        ListItem(LIFECYCLE, "SHUTDOWN_HOOKS", "close_database"),
+        Import(ROUTING, "app.components.backend.api.items", "router", "items_router"),
+        ListItem(ROUTING, "ROUTERS", "items_router"),
+        Import(CLI, "app.cli.db", "db_app"),
+        ListItem(CLI, "COMMAND_GROUPS", "db_app"),
         TextBlock(".env.example", POSTGRES_ENV if postgres else SQLITE_ENV),
         TextBlock("Makefile", MAKEFILE),
         TextBlock(

@@ -1,0 +1,119 @@
+"""The commands as a user runs them: output, exit codes, and what gets written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from aegis import __version__, cli
+from aegis.cli import app
+from tests.aegis_helpers import CATALOG, SELECTABLE, closure, init, snapshot
+
+runner = CliRunner()
+LEAF = next(name for name in SELECTABLE if CATALOG[name].requires)  # a component that needs another
+
+
+def invoke(*args: str | Path, input: str | None = None):
+    result = runner.invoke(app, [str(a) for a in args], input=input)
+    assert "Traceback" not in result.output, result.output
+    return result
+
+
+def test_startup_does_not_import_the_heavy_libraries():
+    code = (
+        "import sys, aegis.cli; heavy = {'libcst', 'jinja2', 'tomlkit', 'ruamel', 'fastapi'};"
+        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_version():
+    result = invoke("version")
+    assert result.exit_code == 0
+    assert result.output.strip() == f"aegis {__version__}"
+
+
+def test_init_reports_implied_components_and_next_steps(tmp_path: Path):
+    result = invoke("init", "demo", "-o", tmp_path, "-c", LEAF)
+    assert result.exit_code == 0, result.output
+    for needed in CATALOG[LEAF].requires:
+        assert f"`{needed}` comes too: `{LEAF}` requires it." in result.output
+    assert "pip install -e '.[dev]'" in result.output
+    assert snapshot(tmp_path / "demo") == snapshot(init(tmp_path / "same", [LEAF], name="demo"))
+
+
+def test_components_lists_status_inside_a_project(tmp_path: Path):
+    project = init(tmp_path, [LEAF])
+    result = invoke("components", "--path", project)
+    assert result.exit_code == 0
+    for line in result.output.splitlines():
+        for name in SELECTABLE:
+            if line.startswith(f"│ {name} "):
+                expected = "installed" if name in closure([LEAF]) else "available"
+                assert expected in line, line
+
+
+def test_diff_exit_code_tells_whether_anything_would_change(tmp_path: Path):
+    project = init(tmp_path)
+    before = snapshot(project)
+    result = invoke("diff", "add", LEAF, "--path", project, "--no-color")
+    assert result.exit_code == 1
+    assert result.output.startswith("# aegis: ")
+    assert snapshot(project) == before
+    stat = invoke("diff", "add", LEAF, "--path", project, "--stat")
+    assert stat.exit_code == 1
+    assert "pyproject.toml" in stat.output
+    invoke("add", LEAF, "--path", project)
+    again = invoke("diff", "add", LEAF, "--path", project, "--no-color")
+    assert again.exit_code == 0
+    assert again.output == ""
+
+
+def test_dry_run_writes_nothing(tmp_path: Path):
+    project = init(tmp_path)
+    before = snapshot(project)
+    result = invoke("add", LEAF, "--path", project, "--dry-run")
+    assert result.exit_code == 0
+    assert "Dry run" in result.output
+    assert "pyproject.toml" in result.output
+    assert snapshot(project) == before
+
+
+def test_adding_again_says_so(tmp_path: Path):
+    project = init(tmp_path, [LEAF])
+    result = invoke("add", LEAF, "--path", project)
+    assert result.exit_code == 0
+    assert f"`{LEAF}` is already in this project; nothing to do for it." in result.output
+    assert "Nothing to change." in result.output
+
+
+def test_options_on_the_command_line(tmp_path: Path):
+    with_options = [p for p in CATALOG.selectable if p.options]
+    if not with_options:
+        pytest.fail("no pack declares an option")
+    pack = with_options[0]
+    option = pack.options[0]
+    value = next(choice for choice in option.choices if choice != option.default)
+    flag = f"--{pack.option_key(option).replace('_', '-')}"
+    result = invoke("init", "demo", "-o", tmp_path, "-c", pack.name, flag, value)
+    assert result.exit_code == 0, result.output
+    pyproject = (tmp_path / "demo" / "pyproject.toml").read_text()
+    assert f'{pack.option_key(option)} = "{value}"' in pyproject
+    other = init(tmp_path / "x")
+    refused = invoke("add", LEAF, "--path", other, flag, value)
+    assert refused.exit_code == 2
+    assert f"belongs to `{pack.name}`" in refused.output
+
+
+def test_interactive_selection_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    result = invoke("init", "demo", "-o", tmp_path, input=f"{LEAF}\n")
+    assert result.exit_code == 0, result.output
+    for name in SELECTABLE:
+        assert f"{name}: {CATALOG[name].summary}" in result.output
+    assert snapshot(tmp_path / "demo") == snapshot(init(tmp_path / "same", [LEAF], name="demo"))
