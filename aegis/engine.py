@@ -44,6 +44,7 @@ class Project:
         self.name = found.name
         self.components = list(found.components)
         self.options = dict(found.options)
+        self._rank_cache: tuple[tuple[tuple[str, str], ...], dict] | None = None
 
     def all_options(self) -> dict[str, str]:
         """The project's options over every pack's defaults (for ranking all packs)."""
@@ -105,7 +106,7 @@ class Project:
     def _edit(self, pack: Pack, revert: bool) -> None:
         options = self.all_options()
         edits = pack.edits_for(options)
-        ranks = _rank_table(self.catalog, options)
+        ranks = self._ranks()
         by_path: dict[str, list[tuple[int, Edit]]] = defaultdict(list)
         for index, edit in enumerate(edits):
             by_path[edit.path].append((index, edit))
@@ -126,6 +127,13 @@ class Project:
                     document = _run(pack, edit, index, document, ranks, revert)
                 text = documents.render(kind, document)
             self.tree.write(path, text)
+
+    def _ranks(self) -> dict[tuple[str, ...], dict[str, Rank]]:
+        """The rank table, computed once for each set of options."""
+        key = tuple(sorted(self.all_options().items()))
+        if self._rank_cache is None or self._rank_cache[0] != key:
+            self._rank_cache = (key, _rank_table(self.catalog, self.all_options()))
+        return self._rank_cache[1]
 
     def _record_manifest(self) -> None:
         text = self.tree.read(manifest.PYPROJECT)

@@ -11,6 +11,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -85,7 +86,7 @@ def test_generated_project_starts_and_reports_every_component(
     tmp_path, python, components, options
 ):
     project = init(tmp_path, CATALOG.sort(components), options)
-    with serve(project, python) as base_url:
+    with machine_services(options) as env, serve(project, python, env) as base_url:
         summary = fetch_json(f"{base_url}/health")
         detailed = fetch_json(f"{base_url}/health/detailed")
     checks = {check["name"]: check for check in detailed["checks"]}
@@ -105,10 +106,29 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(project: Path, python: Path) -> Iterator[str]:
+def machine_services(options: dict[str, str]) -> Iterator[dict[str, str]]:
+    """Environment pointing a server at this machine's services; for PostgreSQL projects,
+    a database of its own (the generated default names one these machines do not have)."""
+    if "postgresql" not in options.values():
+        yield {}
+        return
+    name = f"aegis_start_{uuid.uuid4().hex[:12]}"
+    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-q", "-c"]
+    subprocess.run([*psql, f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    try:
+        yield {"DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"}
+    finally:
+        subprocess.run(
+            [*psql, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True, capture_output=True
+        )
+
+
+@contextmanager
+def serve(project: Path, python: Path, extra: dict[str, str]) -> Iterator[str]:
     """The project's own webserver entrypoint, in a subprocess, until it answers /health."""
     port = free_port()
-    env = project_env(project, python) | RELAXED | {"HOST": "127.0.0.1", "PORT": str(port)}
+    env = project_env(project, python) | RELAXED | extra
+    env |= {"HOST": "127.0.0.1", "PORT": str(port)}
     log = project / "server.log"
     with log.open("w") as output:
         process = subprocess.Popen(
@@ -160,7 +180,7 @@ def test_dashboard_shows_every_check_in_a_real_browser(tmp_path, python, compone
     from tests.browser import capture_dashboard
 
     project = init(tmp_path, CATALOG.sort(components), options)
-    with serve(project, python) as base_url:
+    with machine_services(options) as env, serve(project, python, env) as base_url:
         names = [check["name"] for check in fetch_json(f"{base_url}/health/detailed")["checks"]]
         capture = capture_dashboard(base_url, names, tmp_path / "dashboard.png")
     assert capture.complete, f"missing cards: {sorted(set(names) - set(capture.texts))}"

@@ -3,6 +3,7 @@ a session dependency, a health check and `db` commands."""
 
 from aegis.edits import (
     ComposeDependsOn,
+    ComposeEnvironment,
     ComposeService,
     ComposeVolume,
     Dependency,
@@ -16,12 +17,14 @@ from aegis.pack import Option, Options, Pack
 
 SQLITE_URL = "sqlite:///data/app.db"
 POSTGRES_URL = "postgresql+psycopg://postgres@localhost:5432/app"
+PASSWORD = "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}"
+COMPOSE_POSTGRES_URL = f"postgresql+psycopg://postgres:{PASSWORD}@postgres:5432/app"
 
 POSTGRES_SERVICE = {
     "image": "postgres:17-alpine",
     "environment": {
         "POSTGRES_USER": "postgres",
-        "POSTGRES_PASSWORD": "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}",
+        "POSTGRES_PASSWORD": PASSWORD,
         "POSTGRES_DB": "app",
     },
     "healthcheck": {
@@ -40,9 +43,8 @@ DATABASE_URL={SQLITE_URL}
 """
 
 POSTGRES_ENV = f"""\
-# Database (SQLAlchemy URL). Under docker compose the host is `postgres` and the
-# password is POSTGRES_PASSWORD, e.g.
-# DATABASE_URL=postgresql+psycopg://postgres:<password>@postgres:5432/app
+# Database (SQLAlchemy URL) for local runs; docker compose points the services at
+# its `postgres` service with POSTGRES_PASSWORD.
 DATABASE_URL={POSTGRES_URL}
 # Password of the compose `postgres` service (required by docker compose)
 POSTGRES_PASSWORD=
@@ -127,6 +129,7 @@ def edits(options: Options) -> list[Edit]:
             ComposeService("postgres", POSTGRES_SERVICE),
             ComposeVolume("postgres-data"),
             ComposeDependsOn("web", "postgres"),
+            ComposeEnvironment("web", "DATABASE_URL", COMPOSE_POSTGRES_URL),
         ]
     return found
 

@@ -3,6 +3,7 @@ gains a daily backup job. Applied by Aegis whenever both components are present.
 
 from aegis.edits import (
     ComposeDependsOn,
+    ComposeEnvironment,
     Edit,
     Import,
     ListItem,
@@ -15,6 +16,8 @@ from aegis.pack import Options, Pack
 SCHEDULER = "app/components/scheduler/main.py"
 JOBS = "app/components/scheduler/jobs.py"
 CONFIG = "app/core/config.py"
+PASSWORD = "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}"
+COMPOSE_POSTGRES_URL = f"postgresql+psycopg://postgres:{PASSWORD}@postgres:5432/app"
 
 ENV = """\
 # Database backups (daily job of the scheduler): directory and how many to keep
@@ -45,7 +48,10 @@ def edits(options: Options) -> list[Edit]:
         TextBlock("README.md", README, style="html"),
     ]
     if options.get("database_engine") == "postgresql":
-        found.append(ComposeDependsOn("scheduler", "postgres"))
+        found += [
+            ComposeDependsOn("scheduler", "postgres"),
+            ComposeEnvironment("scheduler", "DATABASE_URL", COMPOSE_POSTGRES_URL),
+        ]
     return found
 
 

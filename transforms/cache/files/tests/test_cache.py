@@ -100,7 +100,7 @@ async def test_decorator_misses_then_hits(local_cache: Cache) -> None:
 async def test_entries_expire_after_their_ttl(local_cache: Cache) -> None:
     calls = 0
 
-    @local_cache.cached(ttl=0.2)
+    @local_cache.cached(ttl=0.5)
     async def count() -> int:
         nonlocal calls
         calls += 1
@@ -108,7 +108,7 @@ async def test_entries_expire_after_their_ttl(local_cache: Cache) -> None:
 
     assert await count() == 1
     assert await count() == 1
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(0.6)
     assert await count() == 2
 
 
@@ -186,6 +186,7 @@ async def test_after_an_error_redis_is_skipped_for_a_while() -> None:
 
 async def test_health_check_reports_the_hit_ratio(project_cache: Cache) -> None:
     await project_cache.clear()
+    assert (await check_cache()).message == "no lookups yet"
     await project_cache.set("a", 1)
     await project_cache.get("a")
     await project_cache.get("b")

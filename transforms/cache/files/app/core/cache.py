@@ -251,11 +251,15 @@ class Cache:
             )
         self._bypass_until = 0.0
         lookups = shared["hits"] + shared["misses"]
-        ratio = f"{shared['hits'] / lookups:.0%} hits" if lookups else "no lookups yet"
+        message = (
+            f"{shared['hits'] / lookups:.0%} hits ({lookups} lookups)"
+            if lookups
+            else "no lookups yet"
+        )
         return CheckResult(
             name="cache",
             status=Status.HEALTHY,
-            message=f"{ratio} ({lookups} lookups)",
+            message=message,
             details={**details, **shared},
         )
 

@@ -17,7 +17,7 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
-def redis_settings() -> RedisSettings:
+def arq_redis_settings() -> RedisSettings:
     """arq's connection settings for `REDIS_URL`."""
     return RedisSettings.from_dsn(get_settings().redis_url)
 

@@ -13,7 +13,7 @@ from arq.worker import Worker, create_worker, func
 
 from app.components.worker.keys import DEFAULT_QUEUE, SYSTEM_QUEUE, queue_key
 from app.components.worker.monitor import record_failure
-from app.components.worker.pool import redis_settings
+from app.components.worker.pool import arq_redis_settings
 from app.components.worker.tasks import default, system
 from app.core.config import get_settings
 
@@ -30,7 +30,7 @@ class SystemWorkerSettings:
     poll_delay = _settings.worker_poll_delay
     keep_result = _settings.worker_keep_result
     health_check_interval = _settings.worker_health_check_interval
-    redis_settings = redis_settings()
+    redis_settings = arq_redis_settings()
     after_job_end = record_failure
 
 
@@ -44,7 +44,7 @@ class DefaultWorkerSettings:
     poll_delay = _settings.worker_poll_delay
     keep_result = _settings.worker_keep_result
     health_check_interval = _settings.worker_health_check_interval
-    redis_settings = redis_settings()
+    redis_settings = arq_redis_settings()
     after_job_end = record_failure
 
 
