@@ -298,8 +298,11 @@ def _finish(outcome: Outcome, dry_run: bool, verb: str) -> None:
 
 def _report_plan(outcome: Outcome) -> None:
     console = _stdout()
-    for name, by in outcome.plan.implied.items():
-        console.print(f"`{name}` comes too: `{by}` requires it.")
+    for name, other in outcome.plan.implied.items():
+        if outcome.plan.removing:
+            console.print(f"`{name}` goes too: it requires `{other}`.")
+        else:
+            console.print(f"`{name}` comes too: `{other}` requires it.")
 
 
 def _print_stat(outcome: Outcome) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from aegis.errors import PlanError
@@ -42,3 +43,15 @@ def render(kind: str, document: Any) -> str:
 
         return yaml.dump(document)
     return document
+
+
+def transform(kind: str, path: str, text: str, change: Callable[[Any], Any]) -> str:
+    """Parse `text`, let `change` edit the document, print it.
+
+    A file whose every line ends in CRLF is edited with LF endings and gets CRLF back.
+    """
+    windows = "\r\n" in text and text.count("\n") == text.count("\r\n")
+    if windows:
+        text = text.replace("\r\n", "\n")
+    result = render(kind, change(parse(kind, path, text)))
+    return result.replace("\n", "\r\n") if windows else result

@@ -346,7 +346,7 @@ class TextBlock(Edit):
         return text.remove_block(doc, self.identity(pack), self.style)
 
     def describe(self) -> str:
-        return f"the managed block `{self.key or 'of this pack'}`"
+        return f"the managed block `{self.key}`" if self.key else "its managed block"
 
 
 @dataclass(frozen=True)

@@ -117,16 +117,14 @@ class Project:
                     f"{pack.name}: {path} is missing; it is needed for "
                     f"{indexed[0][1].describe()}. Restore the file, then run again."
                 )
-            kinds = {edit.document for _, edit in indexed}
-            for kind in sorted(kinds):
-                document = documents.parse(kind, path, text)
-                ordered = reversed(indexed) if revert else indexed
-                for index, edit in ordered:
-                    if edit.document != kind:
-                        continue
+            (kind,) = {edit.document for _, edit in indexed}  # one kind of document a file
+
+            def change(document: Any, indexed: list[tuple[int, Edit]] = indexed) -> Any:
+                for index, edit in reversed(indexed) if revert else indexed:
                     document = _run(pack, edit, index, document, ranks, revert)
-                text = documents.render(kind, document)
-            self.tree.write(path, text)
+                return document
+
+            self.tree.write(path, documents.transform(kind, path, text, change))
 
     def _ranks(self) -> dict[tuple[str, ...], dict[str, Rank]]:
         """The rank table, computed once for each set of options."""
@@ -138,9 +136,14 @@ class Project:
     def _record_manifest(self) -> None:
         text = self.tree.read(manifest.PYPROJECT)
         assert text is not None  # read by the constructor
-        document = documents.parse("toml", manifest.PYPROJECT, text)
-        manifest.record(document, self.components, self.options)
-        self.tree.write(manifest.PYPROJECT, documents.render("toml", document))
+
+        def record(document: Any) -> Any:
+            manifest.record(document, self.components, self.options)
+            return document
+
+        self.tree.write(
+            manifest.PYPROJECT, documents.transform("toml", manifest.PYPROJECT, text, record)
+        )
 
 
 def _run(

@@ -15,8 +15,10 @@ class Plan:
     """Packs to apply (or revert) in this order, and why each one is there."""
 
     packs: list[Pack]
-    implied: dict[str, str] = field(default_factory=dict)  # name -> the pack that needs it
+    # add: name -> the pack that requires it; remove: name -> the pack it requires
+    implied: dict[str, str] = field(default_factory=dict)
     already_present: list[str] = field(default_factory=list)
+    removing: bool = False
 
     @property
     def names(self) -> list[str]:
@@ -47,8 +49,8 @@ def plan_add(catalog: Catalog, present: Collection[str], requested: Iterable[str
     new = [name for name in wanted if name not in present]
     after = set(present) | set(new)
     for name in new:
-        for other in catalog[name].conflicts:
-            if other in after:
+        for other in sorted(after - {name}):
+            if other in catalog[name].conflicts or name in catalog[other].conflicts:
                 raise ConflictingComponents(f"`{name}` cannot be used together with `{other}`.")
     integrations = [
         name
@@ -100,4 +102,4 @@ def plan_remove(
         if name not in active_integrations(catalog, remaining)
     ]
     ordered = catalog.sort([*removing, *integrations])
-    return Plan(packs=[catalog[name] for name in reversed(ordered)], implied=implied)
+    return Plan(packs=[catalog[name] for name in reversed(ordered)], implied=implied, removing=True)

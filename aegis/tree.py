@@ -36,7 +36,7 @@ class VirtualTree:
         """The file as it is on disk."""
         if path not in self._disk:
             target = self.root / path
-            self._disk[path] = target.read_text(encoding="utf-8") if target.is_file() else None
+            self._disk[path] = target.read_bytes().decode("utf-8") if target.is_file() else None
         return self._disk[path]
 
     def exists(self, path: str) -> bool:

@@ -149,8 +149,9 @@ def test_remove_refuses_dependents_and_keeps_project(tmp_path: Path) -> None:
     assert f"`{dependent}` requires `{needed}`" in output
     assert "--with-dependents" in output
     assert snapshot(project) == before
-    code, _ = aegis("remove", needed, "--path", project, "--with-dependents")
+    code, output = aegis("remove", needed, "--path", project, "--with-dependents")
     assert code == 0
+    assert f"`{dependent}` goes too: it requires `{needed}`." in output
     assert snapshot(project) == snapshot(init(tmp_path / "plain"))
 
 

@@ -123,3 +123,11 @@ def test_catalogue_rejects_a_folder_whose_pack_is_misnamed(tmp_path: Path):
     )
     with pytest.raises(CatalogError, match="named `wrong`"):
         Catalog.load(tmp_path)
+
+
+def test_conflicts_declared_on_either_side_are_refused():
+    one_sided = Catalog([pack("a", 1, conflicts=("b",)), pack("b", 2)])
+    with pytest.raises(ConflictingComponents):
+        plan_add(one_sided, ["a"], ["b"])
+    with pytest.raises(ConflictingComponents):
+        plan_add(one_sided, ["b"], ["a"])

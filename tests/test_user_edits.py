@@ -93,3 +93,19 @@ def test_removing_one_component_leaves_the_other_and_the_owner_alone(tmp_path, p
         remove(project, [name])
     after = snapshot(project)
     assert after == with_first, f"differs at {tree_difference(with_first, after)}"
+
+
+def test_windows_line_endings_are_kept(tmp_path):
+    project = init(tmp_path)
+    for path in project.rglob("*"):
+        if path.is_file():
+            path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    before = snapshot(project)
+    for name in CATALOG.sort(LARGEST):
+        add(project, [name])
+    for path in ("pyproject.toml", "docker-compose.yml", ".env.example", "app/core/checks.py"):
+        text = (project / path).read_bytes()
+        assert text.count(b"\n") == text.count(b"\r\n"), path
+    remove(project, CATALOG.sort(LARGEST))
+    after = snapshot(project)
+    assert after == before, tree_difference(before, after)
