@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from aegis import engine
+from aegis.edits import ComposeService
 from tests.aegis_helpers import (
     CATALOG,
     add,
@@ -24,6 +25,7 @@ from tests.aegis_helpers import (
     snapshot,
     tree_difference,
 )
+from tests.compose_check import compose_problems
 
 CASES = [(s, o) for s in allowed_sets() for o in option_variants(s)]
 CASE_IDS = [label(s, o) for s, o in CASES]
@@ -131,6 +133,12 @@ def test_diff_applied_with_git_is_what_the_command_writes(tmp_path, components, 
         assert_same_tree(base, previewed)
 
 
+def snapshot_compose_services(project: Path) -> list[str]:
+    from ruamel.yaml import YAML
+
+    return list(YAML(typ="safe").load((project / "docker-compose.yml").read_text())["services"])
+
+
 def _git_apply(directory: Path, patch: str) -> None:
     subprocess.run(
         ["git", "apply", "--whitespace=nowarn", "-"],
@@ -139,3 +147,15 @@ def _git_apply(directory: Path, patch: str) -> None:
         cwd=directory,
         check=True,
     )
+
+
+@pytest.mark.parametrize(("components", "options"), CASES, ids=CASE_IDS)
+def test_compose_file_is_consistent(tmp_path, components, options):
+    """Every command runs a module that exists; depends_on, volumes and networks resolve."""
+    project = init(tmp_path, CATALOG.sort(components), options)
+    assert compose_problems(project) == []
+    services = set(snapshot_compose_services(project))
+    for name in components:
+        for edit in CATALOG[name].edits_for(CATALOG.default_options(components) | options):
+            if isinstance(edit, ComposeService):
+                assert edit.name in services
