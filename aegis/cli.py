@@ -44,7 +44,8 @@ def main() -> None:
 
 
 def _fail(error: AegisError) -> typer.Exit:
-    _stderr().print(f"[bold red]Error:[/] {_escape(str(error))}")
+    typer.secho("Error: ", fg="red", bold=True, err=True, nl=False)
+    typer.echo(str(error), err=True)
     return typer.Exit(error.exit_code)
 
 
@@ -78,14 +79,11 @@ def init(
     except AegisError as error:
         raise _fail(error) from None
     _report_plan(outcome)
-    console = _stdout()
-    console.print(f"[green]Created[/] {target} ({len(outcome.changes.changes)} files).")
-    console.print(
-        _escape(
-            f"Next: cd {target}, then `pip install -e '.[dev]'` (or `uv pip install -e "
-            f"'.[dev]'`), `{_slug(name)} health`, `make serve`. Generating needed no network; "
-            "installing the dependencies does."
-        )
+    _say(f"Created {target} ({len(outcome.changes.changes)} files).", "green")
+    _say(
+        f"Next: cd {target}, then `pip install -e '.[dev]'` (or `uv pip install -e "
+        f"'.[dev]'`), `{_slug(name)} health`, `make serve`. Generating needed no network; "
+        "installing the dependencies does."
     )
 
 
@@ -148,7 +146,7 @@ def diff_add(
 
     try:
         names, options = _names_and_options([*names, *ctx.args])
-        outcome = engine.add(_catalog(), path, names, options)
+        outcome = engine.add(_catalog(), path, names, options, per_pack=True)
     except AegisError as error:
         raise _fail(error) from None
     _show_diff(outcome, stat, color)
@@ -171,7 +169,7 @@ def diff_remove(
     from aegis import engine
 
     try:
-        outcome = engine.remove(_catalog(), path, names, with_dependents, force)
+        outcome = engine.remove(_catalog(), path, names, with_dependents, force, per_pack=True)
     except AegisError as error:
         raise _fail(error) from None
     _show_diff(outcome, stat, color)
@@ -280,36 +278,35 @@ def _ask_components(catalog: Catalog) -> list[str]:
 
 
 def _finish(outcome: Outcome, dry_run: bool, verb: str) -> None:
-    console = _stdout()
     for name in outcome.plan.already_present:
-        console.print(f"`{name}` is already in this project; nothing to do for it.")
+        _say(f"`{name}` is already in this project; nothing to do for it.")
     if not outcome.changes:
-        console.print("Nothing to change.")
+        _say("Nothing to change.")
         return
     _report_plan(outcome)
     if dry_run:
-        console.print("[yellow]Dry run[/]: these files would change (nothing was written):")
+        _say("Dry run: these files would change (nothing was written):", "yellow")
         _print_stat(outcome)
         return
     outcome.changes.apply()
     _print_stat(outcome)
-    console.print(f"[green]{verb}[/] {', '.join(outcome.plan.names)}.")
+    _say(f"{verb} {', '.join(outcome.plan.names)}.", "green")
 
 
 def _report_plan(outcome: Outcome) -> None:
-    console = _stdout()
     for name, other in outcome.plan.implied.items():
         if outcome.plan.removing:
-            console.print(f"`{name}` goes too: it requires `{other}`.")
+            _say(f"`{name}` goes too: it requires `{other}`.")
         else:
-            console.print(f"`{name}` comes too: `{other}` requires it.")
+            _say(f"`{name}` comes too: `{other}` requires it.")
 
 
 def _print_stat(outcome: Outcome) -> None:
-    console = _stdout()
     for change in outcome.changes.changes:
         added, removed = change.counts()
-        console.print(f"  {change.kind:8} {change.path}  [green]+{added}[/] [red]-{removed}[/]")
+        typer.echo(f"  {change.kind:8} {change.path}  ", nl=False)
+        typer.secho(f"+{added} ", fg="green", nl=False)
+        typer.secho(f"-{removed}", fg="red")
 
 
 def _show_diff(outcome: Outcome, stat: bool, color: bool) -> None:
@@ -346,19 +343,12 @@ def _slug(name: str) -> str:
     return slugify(name)
 
 
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
+def _say(text: str, color: str | None = None) -> None:
+    """One line of output; Rich is kept for tables and diffs (it costs ~45 ms to import)."""
+    typer.secho(text, fg=color)
 
 
 def _stdout():  # noqa: ANN202 - rich is imported lazily
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=True)
-
-
-def _stderr():  # noqa: ANN202
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False, soft_wrap=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from aegis.errors import PlanError
@@ -45,13 +45,22 @@ def render(kind: str, document: Any) -> str:
     return document
 
 
-def transform(kind: str, path: str, text: str, change: Callable[[Any], Any]) -> str:
-    """Parse `text`, let `change` edit the document, print it.
+@dataclass
+class Document:
+    """A parsed file: `content` is what the edits work on (libcst, tomlkit, ruamel or str).
 
     A file whose every line ends in CRLF is edited with LF endings and gets CRLF back.
     """
-    windows = "\r\n" in text and text.count("\n") == text.count("\r\n")
-    if windows:
-        text = text.replace("\r\n", "\n")
-    result = render(kind, change(parse(kind, path, text)))
-    return result.replace("\n", "\r\n") if windows else result
+
+    kind: str
+    content: Any
+    crlf: bool
+
+    @classmethod
+    def open(cls, kind: str, path: str, text: str) -> Document:
+        crlf = "\r\n" in text and text.count("\n") == text.count("\r\n")
+        return cls(kind, parse(kind, path, text.replace("\r\n", "\n") if crlf else text), crlf)
+
+    def text(self) -> str:
+        text = render(self.kind, self.content)
+        return text.replace("\n", "\r\n") if self.crlf else text

@@ -7,7 +7,7 @@ until the caller applies it, so every check runs before the first byte reaches t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from aegis.edits import Edit
 from aegis.errors import InvalidOption, ModifiedFiles, PlanError, TargetExists
 from aegis.pack import Pack
 from aegis.render import project_context, render_folder
-from aegis.resolve import Plan, active_integrations, plan_add, plan_remove
+from aegis.resolve import Plan, plan_add, plan_remove
 from aegis.resources import base_project_dir
 from aegis.tree import VirtualTree
 
@@ -37,9 +37,14 @@ class Outcome:
 class Project:
     """A project directory seen through a virtual tree, with its manifest and options."""
 
-    def __init__(self, catalog: Catalog, tree: VirtualTree) -> None:
+    def __init__(self, catalog: Catalog, tree: VirtualTree, per_pack: bool = False) -> None:
+        """`per_pack`: write each pack's edits to the tree as soon as the pack is done, so a
+        diff can show which pack changed what; otherwise every file is parsed and printed
+        once per command (faster, same bytes)."""
         self.catalog = catalog
         self.tree = tree
+        self.per_pack = per_pack
+        self._open: dict[str, documents.Document] = {}
         found = manifest.read(tree.root, tree.read(manifest.PYPROJECT))
         self.name = found.name
         self.components = list(found.components)
@@ -58,7 +63,7 @@ class Project:
     def apply(self, pack: Pack) -> None:
         self.tree.begin(pack.name)
         for path, text in self._owned_files(pack).items():
-            existing = self.tree.read(path)
+            existing = self._read(path)
             if existing is None:
                 self.tree.write(path, text)
             elif existing != text:
@@ -70,12 +75,14 @@ class Project:
         if pack.selectable:
             self.components = self.catalog.sort([*self.components, pack.name])
         self._record_manifest()
+        if self.per_pack:
+            self.close()
 
     def revert(self, pack: Pack, force: bool = False) -> None:
         self.tree.begin(pack.name)
         self._edit(pack, revert=True)
         owned = self._owned_files(pack)
-        modified = [p for p, text in owned.items() if self.tree.read(p) not in (None, text)]
+        modified = [p for p, text in owned.items() if self._read(p) not in (None, text)]
         if modified and not force:
             listing = ", ".join(modified)
             raise ModifiedFiles(
@@ -83,13 +90,37 @@ class Project:
                 "Keep a copy of your changes, then run again with --force to delete them."
             )
         for path in owned:
-            if self.tree.exists(path):
+            if self._read(path) is not None:
                 self.tree.delete(path)
         if pack.selectable:
             self.components = [c for c in self.components if c != pack.name]
             for option in pack.options:
                 self.options.pop(pack.option_key(option), None)
         self._record_manifest()
+        if self.per_pack:
+            self.close()
+
+    def close(self) -> None:
+        """Print every open document back into the tree."""
+        for path in list(self._open):
+            self._close(path)
+
+    def _close(self, path: str) -> None:
+        document = self._open.pop(path, None)
+        if document is not None:
+            self.tree.write(path, document.text())
+
+    def _read(self, path: str) -> str | None:
+        self._close(path)
+        return self.tree.read(path)
+
+    def _document(self, path: str, kind: str) -> documents.Document:
+        document = self._open.get(path)
+        if document is None:
+            text = self.tree.read(path)
+            assert text is not None  # callers check that the file exists
+            document = self._open[path] = documents.Document.open(kind, path, text)
+        return document
 
     def _owned_files(self, pack: Pack) -> dict[str, str]:
         options = self.all_options()
@@ -111,20 +142,15 @@ class Project:
         for index, edit in enumerate(edits):
             by_path[edit.path].append((index, edit))
         for path, indexed in by_path.items():
-            text = self.tree.read(path)
-            if text is None:
+            if path not in self._open and not self.tree.exists(path):
                 raise PlanError(
                     f"{pack.name}: {path} is missing; it is needed for "
                     f"{indexed[0][1].describe()}. Restore the file, then run again."
                 )
             (kind,) = {edit.document for _, edit in indexed}  # one kind of document a file
-
-            def change(document: Any, indexed: list[tuple[int, Edit]] = indexed) -> Any:
-                for index, edit in reversed(indexed) if revert else indexed:
-                    document = _run(pack, edit, index, document, ranks, revert)
-                return document
-
-            self.tree.write(path, documents.transform(kind, path, text, change))
+            document = self._document(path, kind)
+            for index, edit in reversed(indexed) if revert else indexed:
+                document.content = _run(pack, edit, index, document.content, ranks, revert)
 
     def _ranks(self) -> dict[tuple[str, ...], dict[str, Rank]]:
         """The rank table, computed once for each set of options."""
@@ -134,16 +160,8 @@ class Project:
         return self._rank_cache[1]
 
     def _record_manifest(self) -> None:
-        text = self.tree.read(manifest.PYPROJECT)
-        assert text is not None  # read by the constructor
-
-        def record(document: Any) -> Any:
-            manifest.record(document, self.components, self.options)
-            return document
-
-        self.tree.write(
-            manifest.PYPROJECT, documents.transform("toml", manifest.PYPROJECT, text, record)
-        )
+        document = self._document(manifest.PYPROJECT, "toml")
+        manifest.record(document.content, self.components, self.options)
 
 
 def _run(
@@ -187,8 +205,11 @@ def init(
     components: Sequence[str],
     options: dict[str, str],
     force: bool = False,
+    per_pack: bool = False,
 ) -> Outcome:
-    """Render the core project into `target`, then add `components` the same way `add` does."""
+    """Render the core project into `target`, then add `components` the same way `add` does.
+
+    `per_pack`, here and below: keep each pack's changes apart, for `ChangeSet.diff`."""
     from aegis.names import validate_project_name
 
     validate_project_name(name)
@@ -205,11 +226,17 @@ def init(
     tree.begin("core")
     for path, text in render_folder(base_project_dir(), project_context(name, {})).items():
         tree.write(path, text)
-    return _add(catalog, tree, components, options)
+    return _add(catalog, tree, components, options, per_pack)
 
 
-def add(catalog: Catalog, project: Path, names: Sequence[str], options: dict[str, str]) -> Outcome:
-    return _add(catalog, VirtualTree(project), names, options)
+def add(
+    catalog: Catalog,
+    project: Path,
+    names: Sequence[str],
+    options: dict[str, str],
+    per_pack: bool = False,
+) -> Outcome:
+    return _add(catalog, VirtualTree(project), names, options, per_pack)
 
 
 def remove(
@@ -218,25 +245,32 @@ def remove(
     names: Sequence[str],
     with_dependents: bool = False,
     force: bool = False,
+    per_pack: bool = False,
 ) -> Outcome:
     tree = VirtualTree(project_dir)
-    project = Project(catalog, tree)
+    project = Project(catalog, tree, per_pack)
     plan = plan_remove(catalog, project.components, names, with_dependents)
     for pack in plan.packs:
         project.revert(pack, force=force)
+    project.close()
     return Outcome(plan, ChangeSet(tree), project_dir)
 
 
 def _add(
-    catalog: Catalog, tree: VirtualTree, names: Sequence[str], options: dict[str, str]
+    catalog: Catalog,
+    tree: VirtualTree,
+    names: Sequence[str],
+    options: dict[str, str],
+    per_pack: bool,
 ) -> Outcome:
-    project = Project(catalog, tree)
+    project = Project(catalog, tree, per_pack)
     catalog.check_options(options)
     plan = plan_add(catalog, project.components, names)
     _check_options_apply(catalog, plan, options)
     project.options |= catalog.default_options(p.name for p in plan.packs) | options
     for pack in plan.packs:
         project.apply(pack)
+    project.close()
     return Outcome(plan, ChangeSet(tree), tree.root)
 
 
@@ -250,7 +284,3 @@ def _check_options_apply(catalog: Catalog, plan: Plan, options: dict[str, str]) 
                 f"{flag} belongs to `{pack.name}`, which this command does not add "
                 "(options are chosen when a component is added)."
             )
-
-
-def present_integrations(catalog: Catalog, components: Iterable[str]) -> list[str]:
-    return active_integrations(catalog, list(components))

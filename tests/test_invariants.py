@@ -120,16 +120,15 @@ def test_diff_applied_with_git_is_what_the_command_writes(tmp_path, components, 
         base = init(tmp_path / f"base-{name}", rest, without(options, name))
         previewed = tmp_path / f"previewed-{name}"
         shutil.copytree(base, previewed)
-        outcome = engine.add(CATALOG, base, [name], own_options(name, options))
-        patch = outcome.changes.diff()
+        preview = engine.add(CATALOG, base, [name], own_options(name, options), per_pack=True)
+        patch = preview.changes.diff()
         assert f"# aegis: {name}\n" in patch
         _git_apply(previewed, patch)
-        outcome.changes.apply()
+        add(base, [name], own_options(name, options))
         assert_same_tree(base, previewed)
         # and back: the preview of `remove` is what `remove` writes
-        reverse = engine.remove(CATALOG, base, [name])
-        _git_apply(previewed, reverse.changes.diff())
-        reverse.changes.apply()
+        _git_apply(previewed, engine.remove(CATALOG, base, [name], per_pack=True).changes.diff())
+        remove(base, [name])
         assert_same_tree(base, previewed)
 
 
