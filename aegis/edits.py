@@ -377,3 +377,10 @@ class ComposeEnvironment(Edit):
 
     def describe(self) -> str:
         return f"`{self.variable}` in the environment of `{self.service}`"
+
+
+def register(
+    path: str, list_name: str, module: str, name: str, alias: str | None = None
+) -> tuple[Import, ListItem]:
+    """Import `name` from `module` and add it to the list `list_name` (the usual pair)."""
+    return Import(path, module, name, alias), ListItem(path, list_name, alias or name)

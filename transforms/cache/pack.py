@@ -7,7 +7,7 @@ through to the real work when Redis is down. `cache stats` / `cache clear` on th
 command line; the `cache` health check reports an outage as a warning.
 """
 
-from aegis.edits import Edit, Import, ListItem, Statement, TextBlock
+from aegis.edits import Edit, Statement, TextBlock, register
 from aegis.pack import Pack
 
 CONFIG = "app/core/config.py"
@@ -69,10 +69,8 @@ outage as a warning. `python -m app cache stats` shows keys, hits and misses;
 def edits() -> list[Edit]:
     return [
         *(Statement(CONFIG, "Settings", field) for field in SETTINGS),
-        Import(CHECKS, "app.core.cache", "check_cache"),
-        ListItem(CHECKS, "HEALTH_CHECKS", "check_cache"),
-        Import(CLI, "app.cli.cache", "cache_app"),
-        ListItem(CLI, "COMMAND_GROUPS", "cache_app"),
+        *register(CHECKS, "HEALTH_CHECKS", "app.core.cache", "check_cache"),
+        *register(CLI, "COMMAND_GROUPS", "app.cli.cache", "cache_app"),
         TextBlock(".env.example", ENV),
         TextBlock("Makefile", MAKEFILE),
         TextBlock("README.md", README, style="html"),

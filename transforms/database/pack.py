@@ -8,10 +8,9 @@ from aegis.edits import (
     ComposeVolume,
     Dependency,
     Edit,
-    Import,
-    ListItem,
     Statement,
     TextBlock,
+    register,
 )
 from aegis.pack import Option, Options, Pack
 
@@ -105,16 +104,11 @@ def edits(options: Options) -> list[Edit]:
             "Settings",
             f'database_url: str = "{POSTGRES_URL if postgres else SQLITE_URL}"',
         ),
-        Import(CHECKS, "app.services.database_health", "check_database"),
-        ListItem(CHECKS, "HEALTH_CHECKS", "check_database"),
-        Import(LIFECYCLE, "app.core.database", "init_database"),
-        ListItem(LIFECYCLE, "STARTUP_HOOKS", "init_database"),
-        Import(LIFECYCLE, "app.core.database", "close_database"),
-        ListItem(LIFECYCLE, "SHUTDOWN_HOOKS", "close_database"),
-        Import(ROUTING, "app.components.backend.api.items", "router", "items_router"),
-        ListItem(ROUTING, "ROUTERS", "items_router"),
-        Import(CLI, "app.cli.db", "db_app"),
-        ListItem(CLI, "COMMAND_GROUPS", "db_app"),
+        *register(CHECKS, "HEALTH_CHECKS", "app.services.database_health", "check_database"),
+        *register(LIFECYCLE, "STARTUP_HOOKS", "app.core.database", "init_database"),
+        *register(LIFECYCLE, "SHUTDOWN_HOOKS", "app.core.database", "close_database"),
+        *register(ROUTING, "ROUTERS", "app.components.backend.api.items", "router", "items_router"),
+        *register(CLI, "COMMAND_GROUPS", "app.cli.db", "db_app"),
         TextBlock(".env.example", POSTGRES_ENV if postgres else SQLITE_ENV),
         TextBlock("Makefile", MAKEFILE),
         TextBlock(

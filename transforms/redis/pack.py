@@ -9,10 +9,9 @@ from aegis.edits import (
     ComposeService,
     ComposeVolume,
     Dependency,
-    Import,
-    ListItem,
     Statement,
     TextBlock,
+    register,
 )
 from aegis.pack import Pack
 
@@ -50,10 +49,8 @@ PACK = Pack(
     edits=[
         Dependency("redis>=5.2,<6"),
         Statement("app/core/config.py", "Settings", f'\n# Redis\nredis_url: str = "{LOCAL_URL}"'),
-        Import(CHECKS, "app.core.redis", "check_redis"),
-        ListItem(CHECKS, "HEALTH_CHECKS", "check_redis"),
-        Import(LIFECYCLE, "app.core.redis", "close_redis"),
-        ListItem(LIFECYCLE, "SHUTDOWN_HOOKS", "close_redis"),
+        *register(CHECKS, "HEALTH_CHECKS", "app.core.redis", "check_redis"),
+        *register(LIFECYCLE, "SHUTDOWN_HOOKS", "app.core.redis", "close_redis"),
         TextBlock(
             ".env.example", f"# Redis (compose uses the `redis` service)\nREDIS_URL={LOCAL_URL}"
         ),

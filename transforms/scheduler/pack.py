@@ -5,10 +5,9 @@ from aegis.edits import (
     ComposeService,
     Dependency,
     Edit,
-    Import,
-    ListItem,
     Statement,
     TextBlock,
+    register,
 )
 from aegis.pack import Pack
 
@@ -62,6 +61,8 @@ or was stopped. `python -m app scheduler status` shows the same.
 """
 
 CONFIG = "app/core/config.py"
+CHECKS = "app/core/checks.py"
+CLI = "app/cli/main.py"
 
 
 EDITS: list[Edit] = [
@@ -72,10 +73,8 @@ EDITS: list[Edit] = [
         'scheduler_state_path: str = "data/scheduler-state.json"',
     ),
     Statement(CONFIG, "Settings", "scheduler_heartbeat_seconds: float = 30.0"),
-    Import("app/core/checks.py", "app.components.scheduler.health", "check_scheduler"),
-    ListItem("app/core/checks.py", "HEALTH_CHECKS", "check_scheduler"),
-    Import("app/cli/main.py", "app.cli.scheduler", "scheduler_app"),
-    ListItem("app/cli/main.py", "COMMAND_GROUPS", "scheduler_app"),
+    *register(CHECKS, "HEALTH_CHECKS", "app.components.scheduler.health", "check_scheduler"),
+    *register(CLI, "COMMAND_GROUPS", "app.cli.scheduler", "scheduler_app"),
     ComposeService("scheduler", SCHEDULER_SERVICE),
     TextBlock(".env.example", ENV),
     TextBlock("Makefile", MAKEFILE),

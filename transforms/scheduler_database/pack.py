@@ -6,10 +6,10 @@ from aegis.edits import (
     ComposeEnvironment,
     Edit,
     Import,
-    ListItem,
     ReplaceValue,
     Statement,
     TextBlock,
+    register,
 )
 from aegis.pack import Options, Pack
 
@@ -40,8 +40,7 @@ def edits(options: Options) -> list[Edit]:
     found: list[Edit] = [
         Import(SCHEDULER, "app.components.scheduler.persistence", "database_job_store"),
         ReplaceValue(SCHEDULER, "JOB_STORE_FACTORY", "memory_job_store", "database_job_store"),
-        Import(JOBS, "app.components.scheduler.backup", "DATABASE_BACKUP"),
-        ListItem(JOBS, "JOBS", "DATABASE_BACKUP"),
+        *register(JOBS, "JOBS", "app.components.scheduler.backup", "DATABASE_BACKUP"),
         Statement(CONFIG, "Settings", 'backup_dir: str = "data/backups"'),
         Statement(CONFIG, "Settings", "backup_retention: int = 7"),
         TextBlock(".env.example", ENV),

@@ -11,10 +11,9 @@ from aegis.edits import (
     ComposeService,
     Dependency,
     Edit,
-    Import,
-    ListItem,
     Statement,
     TextBlock,
+    register,
 )
 from aegis.pack import Pack
 
@@ -124,14 +123,12 @@ def edits() -> list[Edit]:
     return [
         Dependency("arq>=0.28"),
         *(Statement(CONFIG, "Settings", field) for field in SETTINGS),
-        Import(CHECKS, "app.components.worker.monitor", "check_worker"),
-        ListItem(CHECKS, "HEALTH_CHECKS", "check_worker"),
-        Import(LIFECYCLE, "app.components.worker.pool", "close_arq_pool"),
-        ListItem(LIFECYCLE, "SHUTDOWN_HOOKS", "close_arq_pool"),
-        Import(ROUTING, "app.components.backend.api.worker", "router", alias="worker_router"),
-        ListItem(ROUTING, "ROUTERS", "worker_router"),
-        Import(CLI, "app.cli.worker", "worker_app"),
-        ListItem(CLI, "COMMAND_GROUPS", "worker_app"),
+        *register(CHECKS, "HEALTH_CHECKS", "app.components.worker.monitor", "check_worker"),
+        *register(LIFECYCLE, "SHUTDOWN_HOOKS", "app.components.worker.pool", "close_arq_pool"),
+        *register(
+            ROUTING, "ROUTERS", "app.components.backend.api.worker", "router", "worker_router"
+        ),
+        *register(CLI, "COMMAND_GROUPS", "app.cli.worker", "worker_app"),
         *(ComposeService(f"worker-{queue}", worker_service(queue)) for queue in QUEUES),
         TextBlock(".env.example", ENV),
         TextBlock("Makefile", MAKEFILE),
