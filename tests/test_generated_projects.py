@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import socket
 import subprocess
 import time
@@ -17,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 
 from tests.aegis_helpers import (
     CATALOG,
@@ -85,18 +87,63 @@ def test_owner_edited_project_with_every_component_still_works(tmp_path, python)
 def test_generated_project_starts_and_reports_every_component(
     tmp_path, python, components, options
 ):
+    """Every process kind of the compose file runs (web, scheduler, workers); once they are
+    up, /health reports a healthy check for every component."""
     project = init(tmp_path, CATALOG.sort(components), options)
-    with machine_services(options) as env, serve(project, python, env) as base_url:
-        summary = fetch_json(f"{base_url}/health")
-        detailed = fetch_json(f"{base_url}/health/detailed")
-    checks = {check["name"]: check for check in detailed["checks"]}
+    with (
+        machine_services(options) as env,
+        serve(project, python, env) as base_url,
+        other_processes(project, python, env),
+    ):
+        deadline = time.monotonic() + 60
+        while True:
+            summary = fetch_json(f"{base_url}/health")
+            detailed = fetch_json(f"{base_url}/health/detailed")
+            checks = {check["name"]: check for check in detailed["checks"]}
+            own = {name: component_checks(name, checks) for name in components}
+            settled = all(c["status"] == "healthy" for cs in own.values() for c in cs)
+            if settled or time.monotonic() > deadline:
+                break
+            time.sleep(1)
     assert {"cpu", "memory", "disk"} <= set(checks)
     assert set(summary["components"]) == set(checks)
-    for name in components:
-        own = [c for n, c in checks.items() if n == name or n.startswith(f"{name}:")]
-        assert own, f"no health check for {name} in {sorted(checks)}"
-        for check in own:
-            assert check["status"] != "unhealthy", check
+    for name, found in own.items():
+        assert found, f"no health check for {name} in {sorted(checks)}"
+        for check in found:
+            assert check["status"] == "healthy", check
+
+
+def component_checks(component: str, checks: dict[str, dict]) -> list[dict]:
+    """A component's checks: named after it, or `<component>:<part>`."""
+    return [c for n, c in checks.items() if n == component or n.startswith(f"{component}:")]
+
+
+@contextmanager
+def other_processes(project: Path, python: Path, extra: dict[str, str]) -> Iterator[None]:
+    """Run every process kind compose declares besides `web`, as compose would, locally."""
+    compose = YAML(typ="safe").load((project / "docker-compose.yml").read_text())
+    env = project_env(project, python) | RELAXED | extra
+    processes = []
+    try:
+        for name, service in compose["services"].items():
+            if name == "web" or "build" not in service:
+                continue
+            command = service["command"]
+            words = shlex.split(command) if isinstance(command, str) else list(command)
+            if words[0] in {"python", "python3"}:
+                words[0] = str(python)
+            log = (project / f"{name}.log").open("w")
+            processes.append(subprocess.Popen(words, cwd=project, env=env, stdout=log, stderr=log))
+        yield
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def free_port() -> int:
