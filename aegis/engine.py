@@ -31,7 +31,6 @@ class Outcome:
 
     plan: Plan
     changes: ChangeSet
-    project: Path
 
 
 class Project:
@@ -253,7 +252,7 @@ def remove(
     for pack in plan.packs:
         project.revert(pack, force=force)
     project.close()
-    return Outcome(plan, ChangeSet(tree), project_dir)
+    return Outcome(plan, ChangeSet(tree))
 
 
 def _add(
@@ -271,7 +270,7 @@ def _add(
     for pack in plan.packs:
         project.apply(pack)
     project.close()
-    return Outcome(plan, ChangeSet(tree), tree.root)
+    return Outcome(plan, ChangeSet(tree))
 
 
 def _check_options_apply(catalog: Catalog, plan: Plan, options: dict[str, str]) -> None:
