@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import itertools
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -89,6 +90,19 @@ def snapshot(root: Path) -> dict[str, bytes]:
         and not {"__pycache__", ".pytest_cache", ".ruff_cache", ".git"}
         & set(path.relative_to(root).parts)
     }
+
+
+def assigned(project: Path, path: str, name: str) -> str:
+    """The source of the value bound to module-level `name`."""
+    for node in ast.parse((project / path).read_text()).body:
+        if (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and node.target.id == name
+            and node.value is not None
+        ):
+            return ast.unparse(node.value)
+    raise AssertionError(f"no annotated assignment {name} in {path}")
 
 
 def tree_difference(left: dict[str, bytes], right: dict[str, bytes]) -> list[str]:

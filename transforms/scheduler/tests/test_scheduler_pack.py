@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import ast
 import tomllib
 from pathlib import Path
 
 from aegis.edit import yaml
-from tests.aegis_helpers import init, remove, snapshot, tree_difference
-
-
-def assigned(project: Path, path: str, name: str) -> str:
-    """The source of the value bound to module-level `name`."""
-    for node in ast.parse((project / path).read_text()).body:
-        if (
-            isinstance(node, ast.AnnAssign)
-            and isinstance(node.target, ast.Name)
-            and node.target.id == name
-            and node.value is not None
-        ):
-            return ast.unparse(node.value)
-    raise AssertionError(f"no annotated assignment {name} in {path}")
+from tests.aegis_helpers import assigned, init, remove, snapshot, tree_difference
 
 
 def test_registers_the_check_the_commands_and_the_settings(tmp_path: Path) -> None:

@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
 
 from aegis.edit import yaml
-from tests.aegis_helpers import add, init, remove, snapshot, tree_difference
+from tests.aegis_helpers import add, assigned, init, remove, snapshot, tree_difference
 
 ENGINES = ["sqlite", "postgresql"]
 MAIN = "app/components/scheduler/main.py"
 JOBS = "app/components/scheduler/jobs.py"
-
-
-def assigned(project: Path, path: str, name: str) -> str:
-    for node in ast.parse((project / path).read_text()).body:
-        if (
-            isinstance(node, ast.AnnAssign)
-            and isinstance(node.target, ast.Name)
-            and node.target.id == name
-            and node.value is not None
-        ):
-            return ast.unparse(node.value)
-    raise AssertionError(f"no annotated assignment {name} in {path}")
 
 
 @pytest.mark.parametrize("engine", ENGINES)
