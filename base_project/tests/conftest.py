@@ -37,28 +37,27 @@ def set_env(monkeypatch: pytest.MonkeyPatch) -> SetEnv:
     return apply
 
 
-@pytest.fixture
-def relaxed_thresholds(set_env: SetEnv) -> None:
-    """System thresholds no machine reaches: the system checks are healthy."""
+def set_thresholds(set_env: SetEnv, percent: float) -> None:
+    """Every warning and critical threshold of the system checks at `percent`."""
     set_env(
         **{
-            f"{name}_{level}_percent": 100.1
+            f"{name}_{level}_percent": percent
             for name in ("cpu", "memory", "disk")
             for level in ("warning", "critical")
         }
     )
+
+
+@pytest.fixture
+def relaxed_thresholds(set_env: SetEnv) -> None:
+    """Thresholds no machine reaches: the system checks are healthy."""
+    set_thresholds(set_env, 100.1)
 
 
 @pytest.fixture
 def critical_thresholds(set_env: SetEnv) -> None:
     """Thresholds every machine reaches: the system checks are unhealthy."""
-    set_env(
-        **{
-            f"{name}_{level}_percent": 0
-            for name in ("cpu", "memory", "disk")
-            for level in ("warning", "critical")
-        }
-    )
+    set_thresholds(set_env, 0)
 
 
 @pytest.fixture

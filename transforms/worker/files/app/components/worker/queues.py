@@ -20,6 +20,8 @@ from app.core.config import get_settings
 _settings = get_settings()
 
 
+# arq reads a settings class's own `__dict__` only (no inheritance), so each queue
+# spells out every setting.
 class SystemWorkerSettings:
     """The `system` queue: maintenance tasks, a few at a time."""
 
