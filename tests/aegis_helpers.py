@@ -68,15 +68,20 @@ def init(
     return target
 
 
-def add(project: Path, names: Sequence[str], options: dict[str, str] | None = None) -> bool:
+def add(
+    project: Path,
+    names: Sequence[str],
+    options: dict[str, str] | None = None,
+    catalog: Catalog = CATALOG,
+) -> bool:
     """Apply `aegis add`; True when it changed something."""
-    changes = engine.add(CATALOG, project, list(names), dict(options or {})).changes
+    changes = engine.add(catalog, project, list(names), dict(options or {})).changes
     changes.apply()
     return bool(changes)
 
 
-def remove(project: Path, names: Sequence[str], **flags: bool) -> bool:
-    changes = engine.remove(CATALOG, project, list(names), **flags).changes
+def remove(project: Path, names: Sequence[str], catalog: Catalog = CATALOG, **flags: bool) -> bool:
+    changes = engine.remove(catalog, project, list(names), **flags).changes
     changes.apply()
     return bool(changes)
 
