@@ -1,4 +1,4 @@
-"""What every process runs first: the web server, the scheduler, each worker and the CLI."""
+"""What every process runs first: web server, scheduler, each worker and the CLI."""
 
 from collections.abc import Callable
 from functools import cache
