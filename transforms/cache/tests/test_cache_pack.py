@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from aegis.testing.compose import compose_problems
 from tests.aegis_helpers import CATALOG, init
-from tests.compose_check import compose_problems
 
 PACK = CATALOG["cache"]
 
