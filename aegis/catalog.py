@@ -262,11 +262,19 @@ def _check_elements(catalog: Catalog, options: dict[str, str]) -> None:
     that pack is always present (required or integrated).
     """
     from aegis.edits import EDIT_TYPES
+    from aegis.render import template_targets
+    from aegis.resources import base_project_dir
 
     declared: dict[tuple[tuple[str, ...], str], str] = {}
     owners: dict[str, str] = {}
+    core = set(template_targets(base_project_dir()))
     for pack in catalog:
         for path in catalog.owned_paths(pack, options):
+            if path in core:
+                raise CatalogError(
+                    f"Pack `{pack.name}` has a file {path}, a file of the core project: a pack "
+                    "changes core files only through edits."
+                )
             other = owners.setdefault(path, pack.name)
             if other != pack.name and _can_coexist(catalog, other, pack.name):
                 raise CatalogError(f"Packs `{other}` and `{pack.name}` both own the file {path}.")
