@@ -2,9 +2,10 @@
 combination of their options, and the orders and removals worth trying on each.
 
 `invariant_cases` are cheap (in-process): the whole catalogue gets every allowed set; a single
-pack gets a covering selection around it. `covering_cases` are for what is expensive
-(installing and running generated projects): the core, every pack alone, every pair, and the
-largest sets, so that each pack meets every other one at least once.
+pack gets a covering selection around it (alone, with each other pack, the largest sets).
+`generated_cases` are for what is expensive (installing and running generated projects): for
+the catalogue the core, every pack alone, every pair and the largest sets, so that each pack
+meets every other one at least once; for one pack, alone and in the largest sets.
 """
 
 from __future__ import annotations
@@ -119,6 +120,17 @@ def invariant_cases(catalog: Catalog, pack: str | None = None) -> list[Case]:
     if pack is None:
         return _with_options(catalog, allowed_sets(catalog))
     return covering_cases(catalog, pack)
+
+
+def generated_cases(catalog: Catalog, pack: str | None = None) -> list[Case]:
+    """Projects to install and run: for the whole catalogue the covering cases; for one pack,
+    the pack alone and each largest allowed set with it (every pack it can meet at once)."""
+    if pack is None:
+        return covering_cases(catalog)
+    allowed = [s for s in allowed_sets(catalog) if pack in s]
+    largest = [s for s in allowed if not any(s < other for other in allowed)]
+    chosen = list(dict.fromkeys([closure(catalog, [pack]), *largest]))
+    return _with_options(catalog, chosen)
 
 
 def covering_cases(catalog: Catalog, pack: str | None = None) -> list[Case]:

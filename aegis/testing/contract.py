@@ -28,7 +28,7 @@ from aegis.catalog import Catalog
 from aegis.edits import ComposeService, ListItem
 from aegis.pack import Pack
 from aegis.testing import generated
-from aegis.testing.cases import Case, covering_cases, invariant_cases
+from aegis.testing.cases import Case, covering_cases, generated_cases, invariant_cases
 from aegis.testing.compose import compose_problems
 from aegis.testing.owner import make_owner_edits
 from aegis.testing.workbench import (
@@ -76,8 +76,8 @@ class PackContract:
             "removal": (removals, [f"{c.label}-{n}" for c, n in removals]),
         }
         if "generated_case" in metafunc.fixturenames:
-            covering = covering_cases(catalog, self.pack)
-            params["generated_case"] = (covering, [c.label for c in covering])
+            chosen = generated_cases(catalog, self.pack)
+            params["generated_case"] = (chosen, [c.label for c in chosen])
         for name, (values, ids) in params.items():
             if name in metafunc.fixturenames:
                 metafunc.parametrize(name, values, ids=ids)
