@@ -78,9 +78,10 @@ def test_installed_packs_are_listed_with_their_origin(authors_env, tmp_path) -> 
     project = tmp_path / "shop"
     assert (project / "app/core/sentry.py").is_file()
     assert "init_sentry" in (project / "app/core/bootstrap.py").read_text()
-    assert 'components = ["probe", "redis", "sentry", "worker"]' in (
-        project / "pyproject.toml"
-    ).read_text()
+    assert (
+        'components = ["probe", "redis", "sentry", "worker"]'
+        in (project / "pyproject.toml").read_text()
+    )
 
 
 def test_the_example_pack_passes_the_contract(authors_env) -> None:
