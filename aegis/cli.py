@@ -196,7 +196,9 @@ def components(path: PathOption = Path(".")) -> None:
         except AegisError:
             installed = ()
     table = Table(title="Aegis components")
-    for column in ("name", "kind", "status", "requires", "options", "source", "summary"):
+    third_party = any(not pack.origin.builtin for pack in catalog)
+    columns = ("name", "kind", "status", "requires", "options", "source", "summary")
+    for column in columns if third_party else [c for c in columns if c != "source"]:
         table.add_column(column)
     for pack in catalog.selectable:
         options = ", ".join(
@@ -208,7 +210,7 @@ def components(path: PathOption = Path(".")) -> None:
             "[green]installed[/]" if pack.name in installed else "available",
             ", ".join(pack.requires) or "-",
             options or "-",
-            str(pack.origin),
+            *([str(pack.origin)] if third_party else []),
             pack.summary,
         )
     _stdout().print(table)
