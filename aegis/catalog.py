@@ -1,37 +1,67 @@
-"""The catalogue: every pack found under transforms/, validated, in canonical order."""
+"""The catalogue: every pack, built in (under transforms/) or installed (the `aegis.packs`
+entry-point group), validated when it loads, in canonical order.
+
+The canonical order is derived, not declared: packs come after what they require or
+integrate, and otherwise by name. Adding a pack never changes the relative order of the
+others, so where a pack's elements go in a file does not depend on what else is installed.
+"""
 
 from __future__ import annotations
 
 import difflib
+import heapq
 import importlib.util
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
+from aegis.edit.base import Rank
 from aegis.errors import CatalogError, InvalidOption, UnknownComponent
-from aegis.pack import Option, Options, Pack
+from aegis.pack import KINDS, PACK_API, Option, Options, Origin, Pack
 from aegis.resources import transforms_dir
+
+RankTable = dict[tuple[str, ...], dict[str, Rank]]
+
+ENTRY_POINT_GROUP = "aegis.packs"
 
 
 class Catalog:
-    """All packs, ordered by their declared `order` (the canonical order)."""
+    """All packs, in canonical order."""
 
     def __init__(self, packs: Iterable[Pack]) -> None:
-        self._packs = {pack.name: pack for pack in sorted(packs, key=_canonical)}
-        self._validate()
+        found: dict[str, Pack] = {}
+        for pack in packs:
+            if pack.name in found:
+                raise CatalogError(
+                    f"Two packs are named `{pack.name}`: one from {_source(found[pack.name])}, "
+                    f"one from {_source(pack)}. Uninstall one of them."
+                )
+            found[pack.name] = pack
+        _check_declarations(found)
+        self._packs = {name: found[name] for name in _canonical_order(found)}
+        self.position = {name: index for index, name in enumerate(self._packs)}
+        self._ranks: dict[tuple[tuple[str, str], ...], RankTable] = {}
+        for options in self.option_variants():
+            _check_elements(self, options)
 
     @classmethod
-    def load(cls, root: Path | None = None) -> Catalog:
-        root = root or transforms_dir()
-        return cls(
-            _load_pack(folder)
-            for folder in sorted(root.iterdir())
+    def load(cls, root: Path | None = None, installed: bool = True) -> Catalog:
+        """The built-in packs (from `root`, by default Aegis's own `transforms/`), and with
+        `installed` the packs of installed distributions."""
+        builtin = [
+            _load_folder(folder)
+            for folder in sorted((root or transforms_dir()).iterdir())
             if (folder / "pack.py").is_file()
-        )
+        ]
+        return cls([*builtin, *(installed_packs() if installed else ())])
 
     def __iter__(self) -> Iterator[Pack]:
         return iter(self._packs.values())
+
+    def __len__(self) -> int:
+        return len(self._packs)
 
     def __contains__(self, name: object) -> bool:
         return name in self._packs
@@ -62,7 +92,8 @@ class Catalog:
 
     def sort(self, names: Iterable[str]) -> list[str]:
         """Names in canonical order."""
-        return [name for name in self._packs if name in set(names)]
+        wanted = set(names)
+        return [name for name in self._packs if name in wanted]
 
     def default_options(self, names: Iterable[str]) -> dict[str, str]:
         return {
@@ -83,33 +114,59 @@ class Catalog:
 
     def check_options(self, options: Options) -> None:
         for key, value in options.items():
-            pack, option = self.option(key)
+            _, option = self.option(key)
             if value not in option.choices:
                 raise InvalidOption(
                     f"`--{key.replace('_', '-')}` must be one of "
                     f"{', '.join(option.choices)} (got `{value}`)."
                 )
 
-    def _validate(self) -> None:
-        orders: dict[int, str] = {}
-        for pack in self:
-            if pack.order in orders:
-                raise CatalogError(
-                    f"Packs `{orders[pack.order]}` and `{pack.name}` share order {pack.order}."
-                )
-            orders[pack.order] = pack.name
-            for other in (*pack.requires, *pack.conflicts, *pack.integrates):
-                if other not in self._packs:
-                    raise CatalogError(f"Pack `{pack.name}` refers to unknown pack `{other}`.")
-            if pack.kind == "integration" and len(pack.integrates) < 2:
-                raise CatalogError(f"Integration `{pack.name}` must name the packs it joins.")
+    def ranks(self, options: Options) -> RankTable:
+        """For every anchor, the canonical rank of each element any pack may put there."""
+        key = tuple(sorted(options.items()))
+        table = self._ranks.get(key)
+        if table is None:
+            table = self._ranks[key] = {}
+            for pack in self:
+                for index, edit in enumerate(pack.edits_for(options)):
+                    rank = (self.position[pack.name], index)
+                    table.setdefault(edit.anchor(), {})[edit.identity(pack.name)] = rank
+        return table
+
+    def owned_paths(self, pack: Pack, options: Options) -> list[str]:
+        """The project paths of the files `pack` owns with these options."""
+        from aegis.render import template_targets
+
+        if not pack.files_dir.is_dir():
+            return []
+        return [path for path in template_targets(pack.files_dir) if pack.wants_file(path, options)]
+
+    def closure(self, name: str) -> set[str]:
+        """`name` and every pack it needs (requires or integrates), transitively."""
+        found: set[str] = set()
+        pending = [name]
+        while pending:
+            current = pending.pop()
+            if current not in found:
+                found.add(current)
+                pending.extend(self._packs[current].needs)
+        return found
+
+    def option_variants(self) -> list[dict[str, str]]:
+        """Every combination of every pack's option values."""
+        choices = [
+            [(pack.option_key(option), value) for value in option.choices]
+            for pack in self
+            for option in pack.options
+        ]
+        return [dict(combination) for combination in itertools.product(*choices)]
 
 
-def _canonical(pack: Pack) -> tuple[int, str]:
-    return (pack.order, pack.name)
+# -- loading ----------------------------------------------------------------------------
 
 
-def _load_pack(folder: Path) -> Pack:
+def _load_folder(folder: Path) -> Pack:
+    """A built-in pack: `<folder>/pack.py` defines `PACK`, named like the folder."""
     module_name = f"aegis_pack_{folder.name}"
     spec = importlib.util.spec_from_file_location(module_name, folder / "pack.py")
     if spec is None or spec.loader is None:
@@ -122,3 +179,161 @@ def _load_pack(folder: Path) -> Pack:
     if pack.name != folder.name:
         raise CatalogError(f"Pack in folder `{folder.name}` is named `{pack.name}`.")
     return replace(pack, root=folder)
+
+
+def installed_packs() -> list[Pack]:
+    """Packs of installed distributions (entry-point group `aegis.packs`), by name.
+
+    An entry point names a `Pack` object (`my_pack.pack:PACK`); its `files/` folder sits
+    beside the module that defines it.
+    """
+    import sys
+    from importlib.metadata import entry_points
+
+    packs = []
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (e.name, e.value)):
+        distribution = entry.dist.name if entry.dist else "an unknown distribution"
+        origin = Origin(distribution, entry.dist.version if entry.dist else "")
+        try:
+            pack = entry.load()
+        except Exception as error:
+            raise CatalogError(
+                f"The pack `{entry.name}` of {origin} does not load ({error}). "
+                f"Reinstall or uninstall {distribution}."
+            ) from error
+        if not isinstance(pack, Pack):
+            raise CatalogError(
+                f"The entry point `{entry.name}` of {origin} is not an `aegis.sdk.Pack`."
+            )
+        if pack.name != entry.name:
+            raise CatalogError(
+                f"The entry point `{entry.name}` of {origin} names a pack called `{pack.name}`."
+            )
+        module = sys.modules[entry.module]
+        root = Path(module.__file__ or ".").resolve().parent
+        packs.append(replace(pack, root=root, origin=origin))
+    return packs
+
+
+def _source(pack: Pack) -> str:
+    return "Aegis (built in)" if pack.origin.builtin else f"the distribution {pack.origin}"
+
+
+# -- validation -------------------------------------------------------------------------
+
+
+def _check_declarations(packs: dict[str, Pack]) -> None:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    from aegis import __version__
+
+    for pack in packs.values():
+        where = f"Pack `{pack.name}` ({_source(pack)})"
+        if pack.api != PACK_API:
+            raise CatalogError(
+                f"{where} is written for pack API {pack.api}; this Aegis offers {PACK_API}. "
+                "Install a version of the pack made for this Aegis."
+            )
+        if pack.requires_aegis:
+            try:
+                accepted = SpecifierSet(pack.requires_aegis)
+            except InvalidSpecifier as error:
+                raise CatalogError(f"{where}: requires_aegis is not valid ({error}).") from error
+            if __version__ not in accepted:
+                raise CatalogError(
+                    f"{where} requires Aegis {pack.requires_aegis}; this is Aegis {__version__}."
+                )
+        if pack.kind not in KINDS:
+            raise CatalogError(f"{where} has kind `{pack.kind}`; use one of {', '.join(KINDS)}.")
+        for other in (*pack.requires, *pack.conflicts, *pack.integrates):
+            if other not in packs:
+                raise CatalogError(f"{where} refers to unknown pack `{other}`.")
+        if pack.kind == "integration" and len(pack.integrates) < 2:
+            raise CatalogError(f"Integration `{pack.name}` must name the packs it joins.")
+        if pack.kind != "integration" and pack.integrates:
+            raise CatalogError(f"{where} integrates packs but is not an integration.")
+
+
+def _check_elements(catalog: Catalog, options: dict[str, str]) -> None:
+    """What the docs state as rules for packs, checked on their declarations.
+
+    Only SDK edit types; no element (anchor and identity) or owned file declared by two
+    packs that can be in a project together; an edit of a file another pack owns only when
+    that pack is always present (required or integrated).
+    """
+    from aegis.edits import EDIT_TYPES
+    from aegis.render import template_targets
+    from aegis.resources import base_project_dir
+
+    declared: dict[tuple[tuple[str, ...], str], str] = {}
+    owners: dict[str, str] = {}
+    core = set(template_targets(base_project_dir()))
+    for pack in catalog:
+        for path in catalog.owned_paths(pack, options):
+            if path in core:
+                raise CatalogError(
+                    f"Pack `{pack.name}` has a file {path}, a file of the core project: a pack "
+                    "changes core files only through edits."
+                )
+            other = owners.setdefault(path, pack.name)
+            if other != pack.name and _can_coexist(catalog, other, pack.name):
+                raise CatalogError(f"Packs `{other}` and `{pack.name}` both own the file {path}.")
+    for pack in catalog:
+        always = catalog.closure(pack.name)
+        for edit in pack.edits_for(options):
+            if EDIT_TYPES.get(type(edit).__name__) is not type(edit):
+                raise CatalogError(
+                    f"Pack `{pack.name}` declares {edit!r}, which is not an edit of "
+                    "`aegis.sdk`; a pack changes a project only through those."
+                )
+            if _unsafe(edit.path):
+                raise CatalogError(
+                    f"Pack `{pack.name}` edits `{edit.path}`: give a relative path inside "
+                    "the project."
+                )
+            owner = owners.get(edit.path)
+            if owner is not None and owner not in always:
+                raise CatalogError(
+                    f"Pack `{pack.name}` edits {edit.path}, a file of `{owner}`, which it "
+                    f"neither requires nor integrates. Add `{owner}` to its requires."
+                )
+            element = (edit.anchor(), edit.identity(pack.name))
+            other = declared.setdefault(element, pack.name)
+            if other != pack.name and _can_coexist(catalog, other, pack.name):
+                raise CatalogError(
+                    f"Packs `{other}` and `{pack.name}` both declare {edit.describe()} in "
+                    f"{edit.path}: removing one would take it from the other. Keep it in "
+                    "one pack (one may require the other)."
+                )
+
+
+def _can_coexist(catalog: Catalog, first: str, second: str) -> bool:
+    packs = [catalog[name] for name in (first, second)]
+    return not (first in packs[1].conflicts or second in packs[0].conflicts)
+
+
+def _unsafe(path: str) -> bool:
+    from pathlib import PurePosixPath
+
+    parts = PurePosixPath(path).parts
+    return not parts or path.startswith("/") or ".." in parts or "\\" in path
+
+
+def _canonical_order(packs: dict[str, Pack]) -> list[str]:
+    """After what it requires or integrates, otherwise by name (a stable topological order)."""
+    waiting = {name: set(pack.needs) for name, pack in packs.items()}
+    ready = [name for name, needs in waiting.items() if not needs]
+    heapq.heapify(ready)
+    order: list[str] = []
+    while ready:
+        name = heapq.heappop(ready)
+        order.append(name)
+        for other, needs in waiting.items():
+            if name in needs:
+                needs.discard(name)
+                if not needs:
+                    heapq.heappush(ready, other)
+    if len(order) < len(packs):
+        cycle = sorted(set(packs) - set(order))
+        raise CatalogError(f"The packs {', '.join(cycle)} require each other in a cycle.")
+    return order

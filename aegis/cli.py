@@ -28,6 +28,8 @@ diff_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(diff_app, name="diff")
+pack_app = typer.Typer(help="Write your own packs.", no_args_is_help=True)
+app.add_typer(pack_app, name="pack")
 
 WITH_OPTIONS = {"allow_extra_args": True, "ignore_unknown_options": True}
 OPTIONS_HELP = (
@@ -194,7 +196,9 @@ def components(path: PathOption = Path(".")) -> None:
         except AegisError:
             installed = ()
     table = Table(title="Aegis components")
-    for column in ("name", "kind", "status", "requires", "options", "summary"):
+    third_party = any(not pack.origin.builtin for pack in catalog)
+    columns = ("name", "kind", "status", "requires", "options", "source", "summary")
+    for column in columns if third_party else [c for c in columns if c != "source"]:
         table.add_column(column)
     for pack in catalog.selectable:
         options = ", ".join(
@@ -206,9 +210,34 @@ def components(path: PathOption = Path(".")) -> None:
             "[green]installed[/]" if pack.name in installed else "available",
             ", ".join(pack.requires) or "-",
             options or "-",
+            *([str(pack.origin)] if third_party else []),
             pack.summary,
         )
     _stdout().print(table)
+
+
+@pack_app.command("new")
+def pack_new(
+    name: Annotated[str, typer.Argument(help="The pack's name, e.g. `sentry`.")],
+    output_dir: Annotated[
+        Path, typer.Option("--output-dir", "-o", help="Where to create `aegis-<name>/`.")
+    ] = Path("."),
+    summary: Annotated[str, typer.Option(help="One line: what the pack adds.")] = "",
+) -> None:
+    """Create an installable pack package whose tests (the pack contract) pass as is."""
+    from aegis.new_pack import new_pack
+
+    try:
+        changes = new_pack(_catalog(), name, output_dir, summary)
+        changes.apply()
+    except AegisError as error:
+        raise _fail(error) from None
+    target = output_dir / f"aegis-{name.replace('_', '-')}"
+    _say(f"Created {target} ({len(changes.changes)} files).", "green")
+    _say(
+        f"Next: cd {target}, `pip install -e '.[test]'`, then `aegis components` lists "
+        f"`{name}` and `pytest` runs the contract every pack passes."
+    )
 
 
 @app.command()

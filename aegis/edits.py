@@ -4,17 +4,26 @@ Each edit names a semantic anchor in one shared file. The engine parses each fil
 every edit a `Placement` (its rank and the ranks of the other packs' elements on the same
 anchor), and calls `apply` or, to take a pack out, `revert`. The primitives behind them live in
 `aegis.edit.*` and are imported only when an edit runs.
+
+The edit types are closed: a pack (built in or third-party) changes a project only through
+these, so everything it does is previewable and invertible. Each is plain data
+(`to_data` / `edit_from_data`), so what was applied can be recorded and replayed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from aegis.edit import identity as ids
 from aegis.edit.base import Placement
 
 PYPROJECT = "pyproject.toml"
 COMPOSE = "docker-compose.yml"
+
+EDIT_TYPES: dict[str, type[Edit]] = {}
+"""Every edit type, by class name."""
 
 
 class Edit:
@@ -22,6 +31,16 @@ class Edit:
 
     path: str
     document: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__module__ == __name__:
+            EDIT_TYPES[cls.__name__] = cls
+
+    def to_data(self) -> dict[str, Any]:
+        """The edit as plain data (JSON- and TOML-friendly)."""
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+        return {"edit": type(self).__name__, **fields}
 
     def anchor(self) -> tuple[str, ...]:
         """The place it edits; edits with the same anchor are ordered among themselves."""
@@ -84,9 +103,7 @@ class ListItem(Edit):
         return ("list", self.path, self.list_name)
 
     def identity(self, pack: str) -> str:
-        from aegis.edit import python
-
-        return python.expression_identity(self.item)
+        return ids.expression_identity(self.item)
 
     def apply(self, doc: Any, placement: Placement, pack: str) -> Any:
         from aegis.edit import python
@@ -116,9 +133,7 @@ class Statement(Edit):
         return ("statement", self.path, self.scope)
 
     def identity(self, pack: str) -> str:
-        from aegis.edit import python
-
-        return python.statement_identity(self.code)
+        return ids.statement_identity(self.code)
 
     def apply(self, doc: Any, placement: Placement, pack: str) -> Any:
         from aegis.edit import python
@@ -178,9 +193,7 @@ class Dependency(Edit):
         return ("dependency", self.path, self.extra or "")
 
     def identity(self, pack: str) -> str:
-        from aegis.edit import toml
-
-        return toml.dependency_identity(self.requirement)
+        return ids.dependency_identity(self.requirement)
 
     def apply(self, doc: Any, placement: Placement, pack: str) -> Any:
         from aegis.edit import toml
@@ -227,10 +240,15 @@ class Script(Edit):
 
 @dataclass(frozen=True)
 class ComposeService(Edit):
-    """A service under `services:` in docker-compose.yml."""
+    """A service under `services:` in docker-compose.yml.
+
+    `inherits` names a top-level extension block (`x-<name>: &<name>`) the service merges
+    with `<<: *<name>`: its keys are the shared part of every service that inherits it.
+    """
 
     name: str
     definition: dict[str, Any]
+    inherits: str | None = None
     path: str = COMPOSE
     document: ClassVar[str] = "yaml"
 
@@ -246,7 +264,7 @@ class ComposeService(Edit):
     def apply(self, doc: Any, placement: Placement, pack: str) -> Any:
         from aegis.edit import yaml
 
-        return yaml.add_service(doc, self.name, self.definition, placement)
+        return yaml.add_service(doc, self.name, self.definition, placement, self.inherits)
 
     def revert(self, doc: Any, pack: str) -> Any:
         from aegis.edit import yaml
@@ -291,7 +309,8 @@ class ComposeVolume(Edit):
 
 @dataclass(frozen=True)
 class ComposeDependsOn(Edit):
-    """`service` depends on `dependency` (with a start condition)."""
+    """`service` (or an extension block such as `x-app`) depends on `dependency`, with a
+    start condition."""
 
     service: str
     dependency: str
@@ -351,7 +370,10 @@ class TextBlock(Edit):
 
 @dataclass(frozen=True)
 class ComposeEnvironment(Edit):
-    """One variable in a service's `environment:` mapping (e.g. a URL inside compose)."""
+    """One variable in a service's `environment:` mapping (e.g. a URL inside compose).
+
+    `service` may also name a top-level extension block (`x-app`), shared by every service
+    that inherits it."""
 
     service: str
     variable: str
@@ -384,3 +406,10 @@ def register(
 ) -> tuple[Import, ListItem]:
     """Import `name` from `module` and add it to the list `list_name` (the usual pair)."""
     return Import(path, module, name, alias), ListItem(path, list_name, alias or name)
+
+
+def edit_from_data(data: dict[str, Any]) -> Edit:
+    """The edit that `Edit.to_data` described."""
+    fields = dict(data)
+    kind = EDIT_TYPES[fields.pop("edit")]
+    return kind(**fields)

@@ -15,7 +15,7 @@ from typing import Any
 from aegis import documents, manifest
 from aegis.catalog import Catalog
 from aegis.changes import ChangeSet
-from aegis.edit.base import AnchorNotFound, Placement, Rank
+from aegis.edit.base import AnchorNotFound, Placement
 from aegis.edits import Edit
 from aegis.errors import InvalidOption, ModifiedFiles, PlanError, TargetExists
 from aegis.pack import Pack
@@ -48,7 +48,6 @@ class Project:
         self.name = found.name
         self.components = list(found.components)
         self.options = dict(found.options)
-        self._rank_cache: tuple[tuple[tuple[str, str], ...], dict] | None = None
 
     def all_options(self) -> dict[str, str]:
         """The project's options over every pack's defaults (for ranking all packs)."""
@@ -136,7 +135,8 @@ class Project:
     def _edit(self, pack: Pack, revert: bool) -> None:
         options = self.all_options()
         edits = pack.edits_for(options)
-        ranks = self._ranks()
+        ranks = self.catalog.ranks(options)
+        position = self.catalog.position[pack.name]
         by_path: dict[str, list[tuple[int, Edit]]] = defaultdict(list)
         for index, edit in enumerate(edits):
             by_path[edit.path].append((index, edit))
@@ -149,49 +149,24 @@ class Project:
             (kind,) = {edit.document for _, edit in indexed}  # one kind of document a file
             document = self._document(path, kind)
             for index, edit in reversed(indexed) if revert else indexed:
-                document.content = _run(pack, edit, index, document.content, ranks, revert)
-
-    def _ranks(self) -> dict[tuple[str, ...], dict[str, Rank]]:
-        """The rank table, computed once for each set of options."""
-        key = tuple(sorted(self.all_options().items()))
-        if self._rank_cache is None or self._rank_cache[0] != key:
-            self._rank_cache = (key, _rank_table(self.catalog, self.all_options()))
-        return self._rank_cache[1]
+                placement = Placement((position, index), ranks[edit.anchor()].get)
+                document.content = _run(pack, edit, placement, document.content, revert)
 
     def _record_manifest(self) -> None:
         document = self._document(manifest.PYPROJECT, "toml")
         manifest.record(document.content, self.components, self.options)
 
 
-def _run(
-    pack: Pack,
-    edit: Edit,
-    index: int,
-    document: Any,
-    ranks: dict[tuple[str, ...], dict[str, Rank]],
-    revert: bool,
-) -> Any:
+def _run(pack: Pack, edit: Edit, placement: Placement, document: Any, revert: bool) -> Any:
     try:
         if revert:
             return edit.revert(document, pack.name)
-        placement = Placement((pack.order, index), ranks[edit.anchor()].get)
         return edit.apply(document, placement, pack.name)
     except AnchorNotFound as error:
         raise PlanError(
             f"{pack.name}: in {edit.path}, could not find {error} (needed for "
             f"{edit.describe()}). Restore it, or make this change by hand."
         ) from error
-
-
-def _rank_table(
-    catalog: Catalog, options: dict[str, str]
-) -> dict[tuple[str, ...], dict[str, Rank]]:
-    """For every anchor, the canonical rank of each element any pack may put there."""
-    table: dict[tuple[str, ...], dict[str, Rank]] = defaultdict(dict)
-    for pack in catalog:
-        for index, edit in enumerate(pack.edits_for(options)):
-            table[edit.anchor()][edit.identity(pack.name)] = (pack.order, index)
-    return table
 
 
 # -- the commands ----------------------------------------------------------------------

@@ -48,6 +48,11 @@ def render_folder(
     return rendered
 
 
+def template_targets(source: Path) -> list[str]:
+    """The project paths the templates under `source` render to."""
+    return [template.removesuffix(TEMPLATE_SUFFIX) for template in _templates(source)]
+
+
 @cache
 def _templates(source: Path) -> tuple[str, ...]:
     found = []

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from aegis.catalog import Catalog
 from aegis.errors import (
-    CatalogError,
     ConflictingComponents,
     DependentsPresent,
     InvalidOption,
@@ -18,20 +15,18 @@ from aegis.pack import Option, Pack
 from aegis.resolve import plan_add, plan_remove
 
 
-def pack(name: str, order: int, **fields) -> Pack:
-    return Pack(
-        name=name, kind=fields.pop("kind", "component"), summary=name, order=order, **fields
-    )
+def pack(name: str, **fields) -> Pack:
+    return Pack(name=name, kind=fields.pop("kind", "component"), summary=name, **fields)
 
 
 CATALOG = Catalog(
     [
-        pack("queue", 40, requires=("broker",)),
-        pack("broker", 30),
-        pack("store", 10, options=(Option("engine", ("lite", "big"), "lite", "which"),)),
-        pack("clock", 20, conflicts=("legacy-clock",)),
-        pack("legacy-clock", 25, conflicts=("clock",)),
-        pack("store-clock", 90, kind="integration", integrates=("store", "clock")),
+        pack("queue", requires=("broker",)),
+        pack("broker"),
+        pack("store", options=(Option("engine", ("lite", "big"), "lite", "which"),)),
+        pack("clock", conflicts=("legacy-clock",)),
+        pack("legacy-clock", conflicts=("clock",)),
+        pack("store-clock", kind="integration", integrates=("store", "clock")),
     ]
 )
 
@@ -63,7 +58,7 @@ def test_integration_joins_when_its_last_member_arrives():
     assert names(plan_add(CATALOG, [], ["clock"])) == ["clock"]
     assert names(plan_add(CATALOG, ["clock"], ["store"])) == ["store", "store-clock"]
     assert names(plan_add(CATALOG, ["store"], ["clock"])) == ["clock", "store-clock"]
-    assert names(plan_add(CATALOG, [], ["clock", "store"])) == ["store", "clock", "store-clock"]
+    assert names(plan_add(CATALOG, [], ["clock", "store"])) == ["clock", "store", "store-clock"]
 
 
 def test_conflicts_are_refused():
@@ -80,7 +75,7 @@ def test_unknown_names_suggest_the_closest_and_integrations_are_not_selectable()
 
 def test_remove_goes_in_reverse_order_with_integrations_first():
     plan = plan_remove(CATALOG, ["store", "clock"], ["store", "clock"])
-    assert names(plan) == ["store-clock", "clock", "store"]
+    assert names(plan) == ["store-clock", "store", "clock"]
     assert names(plan_remove(CATALOG, ["store", "clock"], ["clock"])) == ["store-clock", "clock"]
 
 
@@ -105,28 +100,8 @@ def test_options_are_checked_against_their_choices():
         CATALOG.check_options({"store_size": "1"})
 
 
-def test_catalogue_rejects_inconsistent_packs():
-    with pytest.raises(CatalogError, match="share order"):
-        Catalog([pack("a", 1), pack("b", 1)])
-    with pytest.raises(CatalogError, match="unknown pack `ghost`"):
-        Catalog([pack("a", 1, requires=("ghost",))])
-    with pytest.raises(CatalogError, match="must name the packs it joins"):
-        Catalog([pack("a", 1, kind="integration")])
-
-
-def test_catalogue_rejects_a_folder_whose_pack_is_misnamed(tmp_path: Path):
-    folder = tmp_path / "right"
-    folder.mkdir()
-    (folder / "pack.py").write_text(
-        "from aegis.pack import Pack\nPACK = Pack(name='wrong', kind='component', "
-        "summary='x', order=1)\n"
-    )
-    with pytest.raises(CatalogError, match="named `wrong`"):
-        Catalog.load(tmp_path)
-
-
 def test_conflicts_declared_on_either_side_are_refused():
-    one_sided = Catalog([pack("a", 1, conflicts=("b",)), pack("b", 2)])
+    one_sided = Catalog([pack("a", conflicts=("b",)), pack("b")])
     with pytest.raises(ConflictingComponents):
         plan_add(one_sided, ["a"], ["b"])
     with pytest.raises(ConflictingComponents):

@@ -7,7 +7,6 @@ comments do not change them.
 
 from __future__ import annotations
 
-import ast
 import re
 import textwrap
 from collections.abc import Callable, Sequence
@@ -16,41 +15,11 @@ import libcst as cst
 
 from aegis.edit.base import AnchorNotFound, EditError, Placement, insertion_index
 from aegis.edit.cstseq import Seq, has_comment
+from aegis.edit.identity import expression_identity, same_code, statement_identity
 
 LINE_LENGTH = 88
 
 # -- identities ------------------------------------------------------------------------
-
-
-def expression_identity(code: str) -> str:
-    """Identity of an expression (a list item): its normalized syntax tree."""
-    return ast.dump(ast.parse(f"(\n{code.strip()}\n)", mode="eval").body)
-
-
-def statement_identity(code: str) -> str:
-    """Identity of a statement: the name it binds, else its normalized syntax tree.
-
-    Assignments, annotated assignments, functions and classes are identified by the name
-    they bind; any other statement by `ast.dump` of its code.
-    """
-    tree = ast.parse(textwrap.dedent(code))
-    if len(tree.body) != 1:
-        return ast.dump(tree)
-    statement = tree.body[0]
-    if isinstance(statement, ast.Assign):
-        if len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
-            return statement.targets[0].id
-    elif isinstance(statement, ast.AnnAssign):
-        if isinstance(statement.target, ast.Name):
-            return statement.target.id
-    elif isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-        return statement.name
-    return ast.dump(statement)
-
-
-def _same_code(left: str, right: str) -> bool:
-    """Whether two statements have the same syntax tree (layout and comments aside)."""
-    return ast.dump(ast.parse(textwrap.dedent(left))) == ast.dump(ast.parse(textwrap.dedent(right)))
 
 
 def _code(module: cst.Module, node: cst.CSTNode) -> str:
@@ -495,7 +464,7 @@ def remove_statement(module: cst.Module, scope: str, code: str) -> cst.Module:
     for index, statement in enumerate(body):
         if _statement_identity(module, statement) != identity:
             continue
-        if not _same_code(_code(module, statement), code):
+        if not same_code(_code(module, statement), code):
             return module
         del body[index]
         return rebuild(body)

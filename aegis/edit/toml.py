@@ -10,15 +10,10 @@ from typing import Any
 
 import tomlkit
 from packaging.requirements import Requirement
-from packaging.utils import canonicalize_name
 from tomlkit.items import Array, Key, Null, Table, Whitespace
 
 from aegis.edit.base import AnchorNotFound, Placement, insertion_index
-
-
-def dependency_identity(requirement: str) -> str:
-    """Identity of a requirement: its normalized distribution name."""
-    return canonicalize_name(Requirement(requirement).name)
+from aegis.edit.identity import dependency_identity
 
 
 def _table(doc: Any, *path: str) -> Any:

@@ -18,11 +18,31 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.compat import ordereddict
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from aegis.edit.base import AnchorNotFound, EditError, Placement, insertion_index
+
+
+def _update_key_value(self: CommentedMap, key: Any) -> None:
+    """A key of a mapping that others merge (`<<: *it`) changed: refresh their merged view.
+
+    ruamel.yaml 0.19 still reads merge entries as `(position, mapping)` pairs here and fails
+    with `KeyError: 1` on the current form (the mapping itself); this is its method, fixed.
+    """
+    if key in self._ok:
+        return
+    for merged in self.merge:
+        if key in merged:
+            ordereddict.__setitem__(self, key, merged[key])
+            return
+    if ordereddict.__contains__(self, key):
+        ordereddict.__delitem__(self, key)
+
+
+CommentedMap.update_key_value = _update_key_value  # type: ignore[method-assign]
 
 _YAML = YAML()
 _YAML.preserve_quotes = True
@@ -48,12 +68,19 @@ def dump(data: Any) -> str:
 # -- the lines around entries ----------------------------------------------------------
 
 
+def _own_keys(mapping: CommentedMap) -> list[Any]:
+    """The keys written in `mapping` itself (not those a `<<:` merge brings)."""
+    return [key for key, _ in mapping.non_merged_items()]
+
+
 def _leaf(container: Any, key: Any) -> tuple[Any, Any, int]:
     """Where ruamel keeps the comment after entry `key`: (holder, key, slot)."""
     value = container[key]
     nested = isinstance(value, CommentedMap | CommentedSeq)
     if nested and len(value) and not value.fa.flow_style():
-        last = list(value)[-1] if isinstance(value, CommentedMap) else len(value) - 1
+        if isinstance(value, CommentedMap) and not _own_keys(value):
+            return container, key, 2
+        last = _own_keys(value)[-1] if isinstance(value, CommentedMap) else len(value) - 1
         return _leaf(value, last)
     return container, key, 0 if isinstance(container, CommentedSeq) else 2
 
@@ -123,7 +150,7 @@ def _set_leading(container: Any, key: Any, lines: list[_Line]) -> None:
 
 def _separator(container: CommentedMap, blank_by_default: bool) -> list[_Line]:
     """One blank line if the first two entries are separated by one, else none."""
-    keys = list(container)
+    keys = _own_keys(container)
     if len(keys) < 2:
         return list(_BLANK) if blank_by_default else []
     gap = _text_lines(_trailing_rest(container, keys[0])) + _leading(container, keys[1])
@@ -134,7 +161,7 @@ def _insert_entry(
     container: CommentedMap, pos: int, key: str, value: Any, separator: list[_Line]
 ) -> None:
     """Insert `key: value` at `pos`, separated from its neighbours by `separator`."""
-    keys = list(container)
+    keys = _own_keys(container)
     if pos == len(keys) and keys:
         # The lines after the last entry (before the next top-level key) follow the new
         # one.
@@ -168,7 +195,7 @@ def _insert_entry(
 
 def _remove_entry(container: CommentedMap, key: str, separator: list[_Line]) -> None:
     """Remove entry `key`: the exact inverse of `_insert_entry`."""
-    keys = list(container)
+    keys = _own_keys(container)
     pos = keys.index(key)
     leading = _leading(container, key)
     rest = _trailing_rest(container, key)
@@ -210,6 +237,9 @@ def _top_mapping(data: Any, key: str) -> CommentedMap:
 
 
 def _service(data: Any, service: str) -> CommentedMap:
+    """The mapping of `service`, or of the top-level extension block `x-...` so named."""
+    if service.startswith("x-"):
+        return _top_mapping(data, service)
     services = _top_mapping(data, "services")
     value = services.get(service)
     if not isinstance(value, CommentedMap):
@@ -224,7 +254,7 @@ def _add(
     placement: Placement,
     blank_by_default: bool,
 ) -> None:
-    keys = list(container)
+    keys = _own_keys(container)
     if name in keys:
         return
     separator = _separator(container, blank_by_default)
@@ -232,11 +262,41 @@ def _add(
     _insert_entry(container, pos, name, value, separator)
 
 
-def add_service(data: Any, name: str, definition: dict[str, Any], placement: Placement) -> Any:
-    """Add service `name` (a plain dict definition) under `services:`."""
+def add_service(
+    data: Any,
+    name: str,
+    definition: dict[str, Any],
+    placement: Placement,
+    inherits: str | None = None,
+) -> Any:
+    """Add service `name` (a plain dict definition) under `services:`.
+
+    With `inherits`, the service starts with `<<: *<inherits>`, merging the top-level
+    extension block `x-<inherits>` (which must carry that anchor).
+    """
     services = _top_mapping(data, "services")
-    _add(services, name, _to_node(definition), placement, blank_by_default=True)
+    node = _to_node(definition)
+    if inherits is not None:
+        node = _inheriting(data, inherits, node)
+    _add(services, name, node, placement, blank_by_default=True)
     return data
+
+
+def _inheriting(data: Any, name: str, own: CommentedMap) -> CommentedMap:
+    """`own` preceded by `<<: *name`, the merge of the block `x-<name>: &<name>`."""
+    from ruamel.yaml.mergevalue import MergeValue
+
+    shared = _top_mapping(data, f"x-{name}")
+    if shared.anchor.value != name:
+        raise AnchorNotFound(f"the anchor `&{name}` on the top-level `x-{name}:` block")
+    merge = MergeValue()
+    merge.append(shared)
+    merge.merge_pos = 0
+    node = CommentedMap()
+    node.add_yaml_merge(merge)
+    for key, value in own.items():
+        node[key] = value
+    return node
 
 
 def remove_service(data: Any, name: str) -> Any:
@@ -277,10 +337,10 @@ def _add_to_submapping(
 ) -> Any:
     """Add `name: value` to the mapping `field` of `service` (created when missing)."""
     definition = _service(data, service)
-    if field not in definition:
+    if field not in _own_keys(definition):
         # Fields created by edits keep one order whichever edit came first.
         order = Placement((_CREATED_FIELDS.index(field),), _created_field_rank)
-        keys = [str(key) for key in definition]
+        keys = [str(key) for key in _own_keys(definition)]
         pos = insertion_index(keys, order, len(keys))
         _insert_entry(definition, pos, field, CommentedMap({name: value}), [])
         return data

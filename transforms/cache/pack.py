@@ -7,26 +7,7 @@ through to the real work when Redis is down. `cache stats` / `cache clear` on th
 command line; the `cache` health check reports an outage as a warning.
 """
 
-from aegis.edits import Edit, Statement, TextBlock, register
-from aegis.pack import Pack
-
-CONFIG = "app/core/config.py"
-CHECKS = "app/core/checks.py"
-CLI = "app/cli/main.py"
-
-SETTINGS = (
-    "\n# Cache: key prefix, default TTL, pause after a Redis error (seconds)\n"
-    'cache_prefix: str = "cache:"',
-    "cache_default_ttl: float = 300.0",
-    "cache_retry_seconds: float = 5.0",
-)
-
-ENV = """\
-# Cache: every key starts with the prefix; default TTL and, after a Redis error,
-# how long calls skip Redis (seconds)
-CACHE_PREFIX=cache:
-CACHE_DEFAULT_TTL=300.0
-CACHE_RETRY_SECONDS=5.0"""
+from aegis.sdk import Options, Pack, Setting, anchors
 
 MAKEFILE = """\
 .PHONY: cache-stats cache-clear
@@ -66,14 +47,22 @@ outage as a warning. `python -m app cache stats` shows keys, hits and misses;
 `python -m app cache clear` deletes only keys under `CACHE_PREFIX`."""
 
 
-def edits() -> list[Edit]:
+def edits(options: Options) -> anchors.Declarations:
     return [
-        *(Statement(CONFIG, "Settings", field) for field in SETTINGS),
-        *register(CHECKS, "HEALTH_CHECKS", "app.core.cache", "check_cache"),
-        *register(CLI, "COMMAND_GROUPS", "app.cli.cache", "cache_app"),
-        TextBlock(".env.example", ENV),
-        TextBlock("Makefile", MAKEFILE),
-        TextBlock("README.md", README, style="html"),
+        anchors.settings(
+            Setting("cache_prefix", "cache:", "Every key of the cache starts with this prefix."),
+            Setting("cache_default_ttl", 300.0, "Seconds a value is kept when no TTL is given."),
+            Setting(
+                "cache_retry_seconds",
+                5.0,
+                "After a Redis error, how long calls skip Redis (seconds).",
+            ),
+            title="Cache",
+        ),
+        anchors.health_check("app.core.cache", "check_cache"),
+        anchors.cli_group("app.cli.cache", "cache_app"),
+        anchors.makefile(MAKEFILE),
+        anchors.readme(README),
     ]
 
 
@@ -81,7 +70,6 @@ PACK = Pack(
     name="cache",
     kind="component",
     summary="Typed Redis cache: decorator, TTL, invalidation, stats, fall-through",
-    order=50,
     requires=("redis",),
-    edits=edits(),
+    edits=edits,
 )

@@ -1,23 +1,11 @@
 """The `database` component: SQLModel on SQLite or PostgreSQL, Alembic migrations,
 a session dependency, a health check and `db` commands."""
 
-from aegis.edits import (
-    ComposeDependsOn,
-    ComposeEnvironment,
-    ComposeService,
-    ComposeVolume,
-    Dependency,
-    Edit,
-    Statement,
-    TextBlock,
-    register,
-)
-from aegis.pack import Option, Options, Pack
+from aegis.sdk import Option, Options, Pack, Setting, anchors
 
 SQLITE_URL = "sqlite:///data/app.db"
 POSTGRES_URL = "postgresql+psycopg://postgres@localhost:5432/app"
 PASSWORD = "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}"
-COMPOSE_POSTGRES_URL = f"postgresql+psycopg://postgres:{PASSWORD}@postgres:5432/app"
 
 POSTGRES_SERVICE = {
     "image": "postgres:17-alpine",
@@ -35,19 +23,6 @@ POSTGRES_SERVICE = {
     "networks": ["backend"],
     "volumes": ["postgres-data:/var/lib/postgresql/data"],
 }
-
-SQLITE_ENV = f"""\
-# Database (SQLAlchemy URL). The SQLite file lives in data/, a volume under compose.
-DATABASE_URL={SQLITE_URL}
-"""
-
-POSTGRES_ENV = f"""\
-# Database (SQLAlchemy URL) for local runs; docker compose points the services at
-# its `postgres` service with POSTGRES_PASSWORD.
-DATABASE_URL={POSTGRES_URL}
-# Password of the compose `postgres` service (required by docker compose)
-POSTGRES_PASSWORD=
-"""
 
 MAKEFILE = """\
 .PHONY: db-upgrade db-revision db-current
@@ -87,52 +62,54 @@ SQLITE_README = "SQLite: the file `data/app.db` (a volume under compose)"
 POSTGRES_README = "PostgreSQL: the compose `postgres` service (set `POSTGRES_PASSWORD` in `.env`)"
 
 
-CONFIG = "app/core/config.py"
-CHECKS = "app/core/checks.py"
-LIFECYCLE = "app/components/backend/lifecycle.py"
-ROUTING = "app/components/backend/api/routing.py"
-CLI = "app/cli/main.py"
-
-
-def edits(options: Options) -> list[Edit]:
-    postgres = options.get("database_engine") == "postgresql"
-    found: list[Edit] = [
-        Dependency("sqlmodel>=0.0.22"),
-        Dependency("alembic>=1.13"),
-        Statement(
-            CONFIG,
-            "Settings",
-            f'database_url: str = "{POSTGRES_URL if postgres else SQLITE_URL}"',
+def edits(options: Options) -> anchors.Declarations:
+    postgres = options["database_engine"] == "postgresql"
+    declared: list[anchors.Declaration] = [
+        anchors.dependency("sqlmodel>=0.0.22"),
+        anchors.dependency("alembic>=1.13"),
+        anchors.settings(
+            Setting(
+                "database_url",
+                POSTGRES_URL if postgres else SQLITE_URL,
+                "SQLAlchemy URL of the database"
+                + (
+                    " for local runs (compose points every app service at its `postgres`)."
+                    if postgres
+                    else " (the SQLite file lives in data/, a volume under compose)."
+                ),
+            ),
+            title="Database",
         ),
-        *register(CHECKS, "HEALTH_CHECKS", "app.services.database_health", "check_database"),
-        *register(LIFECYCLE, "STARTUP_HOOKS", "app.core.database", "init_database"),
-        *register(LIFECYCLE, "SHUTDOWN_HOOKS", "app.core.database", "close_database"),
-        *register(ROUTING, "ROUTERS", "app.components.backend.api.items", "router", "items_router"),
-        *register(CLI, "COMMAND_GROUPS", "app.cli.db", "db_app"),
-        TextBlock(".env.example", POSTGRES_ENV if postgres else SQLITE_ENV),
-        TextBlock("Makefile", MAKEFILE),
-        TextBlock(
-            "README.md",
-            README.format(engine=POSTGRES_README if postgres else SQLITE_README),
-            style="html",
-        ),
+        anchors.health_check("app.services.database_health", "check_database"),
+        anchors.startup_hook("app.core.database", "init_database"),
+        anchors.shutdown_hook("app.core.database", "close_database"),
+        anchors.router("app.components.backend.api.items"),
+        anchors.cli_group("app.cli.db", "db_app"),
+        anchors.makefile(MAKEFILE),
+        anchors.readme(README.format(engine=POSTGRES_README if postgres else SQLITE_README)),
     ]
     if postgres:
-        found += [
-            Dependency("psycopg[binary]>=3.2"),
-            ComposeService("postgres", POSTGRES_SERVICE),
-            ComposeVolume("postgres-data"),
-            ComposeDependsOn("web", "postgres"),
-            ComposeEnvironment("web", "DATABASE_URL", COMPOSE_POSTGRES_URL),
+        declared += [
+            anchors.dependency("psycopg[binary]>=3.2"),
+            anchors.env_example(
+                "# Password of the compose `postgres` service (required by docker compose)\n"
+                "POSTGRES_PASSWORD=",
+                key="database:compose",
+            ),
+            anchors.compose_service("postgres", POSTGRES_SERVICE),
+            anchors.compose_volume("postgres-data"),
+            anchors.app_environment(
+                "DATABASE_URL", f"postgresql+psycopg://postgres:{PASSWORD}@postgres:5432/app"
+            ),
+            anchors.app_depends_on("postgres"),
         ]
-    return found
+    return declared
 
 
 PACK = Pack(
     name="database",
     kind="component",
     summary="SQLModel on SQLite or PostgreSQL, Alembic migrations, health check",
-    order=10,
     options=(
         Option(
             "engine",

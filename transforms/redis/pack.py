@@ -3,22 +3,7 @@
 The worker and cache packs build on it.
 """
 
-from aegis.edits import (
-    ComposeDependsOn,
-    ComposeEnvironment,
-    ComposeService,
-    ComposeVolume,
-    Dependency,
-    Statement,
-    TextBlock,
-    register,
-)
-from aegis.pack import Pack
-
-CHECKS = "app/core/checks.py"
-LIFECYCLE = "app/components/backend/lifecycle.py"
-LOCAL_URL = "redis://localhost:6379/0"
-COMPOSE_URL = "redis://redis:6379/0"
+from aegis.sdk import Options, Pack, Setting, anchors
 
 REDIS_SERVICE = {
     "image": "redis:7-alpine",
@@ -38,26 +23,34 @@ README = """\
 
 A shared async client (`app.core.redis.get_redis()`), closed at shutdown, and a `redis`
 health check that PINGs the server. Set `REDIS_URL` (default `redis://localhost:6379/0`);
-in compose the `redis` service is used. Start one locally with
+in compose every app service uses the `redis` service. Start one locally with
 `docker compose up -d redis` or `redis-server`."""
+
+
+def edits(options: Options) -> anchors.Declarations:
+    return [
+        anchors.dependency("redis>=5.2,<6"),
+        anchors.settings(
+            Setting(
+                "redis_url",
+                "redis://localhost:6379/0",
+                "URL of the Redis server (compose sets the `redis` service's).",
+            ),
+            title="Redis",
+        ),
+        anchors.health_check("app.core.redis", "check_redis"),
+        anchors.shutdown_hook("app.core.redis", "close_redis"),
+        anchors.compose_service("redis", REDIS_SERVICE),
+        anchors.compose_volume("redis-data"),
+        anchors.app_environment("REDIS_URL", "redis://redis:6379/0"),
+        anchors.app_depends_on("redis"),
+        anchors.readme(README),
+    ]
+
 
 PACK = Pack(
     name="redis",
     kind="component",
     summary="Redis connection, PING health check and compose service",
-    order=30,
-    edits=[
-        Dependency("redis>=5.2,<6"),
-        Statement("app/core/config.py", "Settings", f'\n# Redis\nredis_url: str = "{LOCAL_URL}"'),
-        *register(CHECKS, "HEALTH_CHECKS", "app.core.redis", "check_redis"),
-        *register(LIFECYCLE, "SHUTDOWN_HOOKS", "app.core.redis", "close_redis"),
-        TextBlock(
-            ".env.example", f"# Redis (compose uses the `redis` service)\nREDIS_URL={LOCAL_URL}"
-        ),
-        TextBlock("README.md", README, style="html"),
-        ComposeService("redis", REDIS_SERVICE),
-        ComposeVolume("redis-data"),
-        ComposeDependsOn("web", "redis"),
-        ComposeEnvironment("web", "REDIS_URL", COMPOSE_URL),
-    ],
+    edits=edits,
 )

@@ -1,20 +1,10 @@
 """The `scheduler` component: APScheduler 3.x in its own process, jobs declared in
 one module, a heartbeat-based health check and `scheduler` commands."""
 
-from aegis.edits import (
-    ComposeService,
-    Dependency,
-    Edit,
-    Statement,
-    TextBlock,
-    register,
-)
-from aegis.pack import Pack
+from aegis.sdk import Options, Pack, Setting, anchors
 
 SCHEDULER_SERVICE = {
-    "build": ".",
     "command": "python -m app.entrypoints.scheduler",
-    "env_file": [{"path": ".env", "required": False}],
     "healthcheck": {
         "test": ["CMD", "python", "-m", "app", "scheduler", "status"],
         "interval": "60s",
@@ -22,17 +12,7 @@ SCHEDULER_SERVICE = {
         "retries": 3,
         "start_period": "20s",
     },
-    "restart": "unless-stopped",
-    "networks": ["backend"],
-    "volumes": ["app-data:/app/data"],
 }
-
-ENV = """\
-# Scheduler: the state file it writes at every heartbeat (seconds), read by the
-# health check of the other processes (data/ is shared under compose)
-SCHEDULER_STATE_PATH=data/scheduler-state.json
-SCHEDULER_HEARTBEAT_SECONDS=30.0
-"""
 
 MAKEFILE = """\
 .PHONY: scheduler scheduler-jobs
@@ -60,32 +40,35 @@ arrive, unhealthy when they stop, a warning when the scheduler was never started
 or was stopped. `python -m app scheduler status` shows the same.
 """
 
-CONFIG = "app/core/config.py"
-CHECKS = "app/core/checks.py"
-CLI = "app/cli/main.py"
 
-
-EDITS: list[Edit] = [
-    Dependency("apscheduler>=3.11,<4"),
-    Statement(
-        CONFIG,
-        "Settings",
-        'scheduler_state_path: str = "data/scheduler-state.json"',
-    ),
-    Statement(CONFIG, "Settings", "scheduler_heartbeat_seconds: float = 30.0"),
-    *register(CHECKS, "HEALTH_CHECKS", "app.components.scheduler.health", "check_scheduler"),
-    *register(CLI, "COMMAND_GROUPS", "app.cli.scheduler", "scheduler_app"),
-    ComposeService("scheduler", SCHEDULER_SERVICE),
-    TextBlock(".env.example", ENV),
-    TextBlock("Makefile", MAKEFILE),
-    TextBlock("README.md", README, style="html"),
-]
+def edits(options: Options) -> anchors.Declarations:
+    return [
+        anchors.dependency("apscheduler>=3.11,<4"),
+        anchors.settings(
+            Setting(
+                "scheduler_state_path",
+                "data/scheduler-state.json",
+                "The state file the scheduler writes at every heartbeat, read by the "
+                "health check of the other processes (data/ is shared under compose).",
+            ),
+            Setting(
+                "scheduler_heartbeat_seconds",
+                30.0,
+                "Seconds between two heartbeats of the scheduler.",
+            ),
+            title="Scheduler",
+        ),
+        anchors.health_check("app.components.scheduler.health", "check_scheduler"),
+        anchors.cli_group("app.cli.scheduler", "scheduler_app"),
+        anchors.app_service("scheduler", SCHEDULER_SERVICE),
+        anchors.makefile(MAKEFILE),
+        anchors.readme(README),
+    ]
 
 
 PACK = Pack(
     name="scheduler",
     kind="component",
     summary="APScheduler jobs in their own process, heartbeat health check",
-    order=20,
-    edits=EDITS,
+    edits=edits,
 )

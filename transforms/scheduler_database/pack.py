@@ -1,29 +1,10 @@
 """scheduler + database: the scheduler keeps its jobs in the project's database and
 gains a daily backup job. Applied by Aegis whenever both components are present."""
 
-from aegis.edits import (
-    ComposeDependsOn,
-    ComposeEnvironment,
-    Edit,
-    Import,
-    ReplaceValue,
-    Statement,
-    TextBlock,
-    register,
-)
-from aegis.pack import Options, Pack
+from aegis.sdk import Import, ListItem, Options, Pack, ReplaceValue, Setting, anchors
 
 SCHEDULER = "app/components/scheduler/main.py"
 JOBS = "app/components/scheduler/jobs.py"
-CONFIG = "app/core/config.py"
-PASSWORD = "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}"
-COMPOSE_POSTGRES_URL = f"postgresql+psycopg://postgres:{PASSWORD}@postgres:5432/app"
-
-ENV = """\
-# Database backups (daily job of the scheduler): directory and how many to keep
-BACKUP_DIR=data/backups
-BACKUP_RETENTION=7
-"""
 
 README = """\
 ### Scheduler with the database
@@ -36,29 +17,25 @@ A daily job (03:00 UTC) backs the database up into `BACKUP_DIR` and keeps the ne
 """
 
 
-def edits(options: Options) -> list[Edit]:
-    found: list[Edit] = [
+def edits(options: Options) -> anchors.Declarations:
+    return [
         Import(SCHEDULER, "app.components.scheduler.persistence", "database_job_store"),
         ReplaceValue(SCHEDULER, "JOB_STORE_FACTORY", "memory_job_store", "database_job_store"),
-        *register(JOBS, "JOBS", "app.components.scheduler.backup", "DATABASE_BACKUP"),
-        Statement(CONFIG, "Settings", 'backup_dir: str = "data/backups"'),
-        Statement(CONFIG, "Settings", "backup_retention: int = 7"),
-        TextBlock(".env.example", ENV),
-        TextBlock("README.md", README, style="html"),
+        Import(JOBS, "app.components.scheduler.backup", "DATABASE_BACKUP"),
+        ListItem(JOBS, "JOBS", "DATABASE_BACKUP"),
+        anchors.settings(
+            Setting("backup_dir", "data/backups", "Directory of the daily database backups."),
+            Setting("backup_retention", 7, "How many backups to keep."),
+            title="Database backups (a daily job of the scheduler)",
+        ),
+        anchors.readme(README),
     ]
-    if options.get("database_engine") == "postgresql":
-        found += [
-            ComposeDependsOn("scheduler", "postgres"),
-            ComposeEnvironment("scheduler", "DATABASE_URL", COMPOSE_POSTGRES_URL),
-        ]
-    return found
 
 
 PACK = Pack(
     name="scheduler_database",
     kind="integration",
     summary="Scheduler jobs stored in the database, daily database backup job",
-    order=90,
     integrates=("database", "scheduler"),
     edits=edits,
 )

@@ -7,50 +7,25 @@ enqueue a task by name and read a job, `worker` CLI commands (run, enqueue, job,
 status, load-test) and a `worker` health check covering every queue.
 """
 
-from aegis.edits import (
-    ComposeService,
-    Dependency,
-    Edit,
-    Statement,
-    TextBlock,
-    register,
-)
-from aegis.pack import Pack
+from aegis.sdk import Options, Pack, Setting, anchors
 
-CONFIG = "app/core/config.py"
-CHECKS = "app/core/checks.py"
-LIFECYCLE = "app/components/backend/lifecycle.py"
-ROUTING = "app/components/backend/api/routing.py"
-CLI = "app/cli/main.py"
 QUEUES = ("system", "default")
 
 SETTINGS = (
-    "\n# Worker (arq): per-queue concurrency and timeouts (seconds)\n"
-    "worker_system_max_jobs: int = 2",
-    "worker_system_job_timeout: int = 600",
-    "worker_default_max_jobs: int = 10",
-    "worker_default_job_timeout: int = 300",
-    "worker_poll_delay: float = 0.05",
-    "worker_keep_result: int = 3600",
-    "worker_health_check_interval: int = 10",
-    "worker_failure_window: int = 3600",
-    "worker_queue_warning_depth: int = 1000",
+    Setting("worker_system_max_jobs", 2, "Jobs the `system` queue's worker runs at once."),
+    Setting("worker_system_job_timeout", 600, "Seconds a `system` job may run."),
+    Setting("worker_default_max_jobs", 10, "Jobs the `default` queue's worker runs at once."),
+    Setting("worker_default_job_timeout", 300, "Seconds a `default` job may run."),
+    Setting(
+        "worker_poll_delay",
+        0.05,
+        "Seconds between polls of the queue (arq's default, 0.5, is slower to start jobs).",
+    ),
+    Setting("worker_keep_result", 3600, "Seconds a job's result is kept."),
+    Setting("worker_health_check_interval", 10, "How often a worker refreshes its health key."),
+    Setting("worker_failure_window", 3600, "Health: failures are counted over this many seconds."),
+    Setting("worker_queue_warning_depth", 1000, "Health: a queue this long is a warning."),
 )
-
-ENV = """\
-# Worker (arq): jobs run at once and job timeout (seconds), per queue
-WORKER_SYSTEM_MAX_JOBS=2
-WORKER_SYSTEM_JOB_TIMEOUT=600
-WORKER_DEFAULT_MAX_JOBS=10
-WORKER_DEFAULT_JOB_TIMEOUT=300
-# Seconds between polls of the queue (arq's default is 0.5: slower to start jobs),
-# seconds a job's result is kept, how often a worker refreshes its health key
-WORKER_POLL_DELAY=0.05
-WORKER_KEEP_RESULT=3600
-WORKER_HEALTH_CHECK_INTERVAL=10
-# Health: failures counted over this many seconds; queue length that warns
-WORKER_FAILURE_WINDOW=3600
-WORKER_QUEUE_WARNING_DEPTH=1000"""
 
 MAKEFILE = """\
 .PHONY: worker-system worker-default worker-status worker-load-test
@@ -102,10 +77,7 @@ def worker_service(queue: str) -> dict[str, object]:
     """The compose service of one queue: no fixed name or port, so it scales."""
     command = f"python -m app.entrypoints.worker {queue}"
     return {
-        "build": ".",
         "command": command,
-        "env_file": [{"path": ".env", "required": False}],
-        "environment": {"REDIS_URL": "redis://redis:6379/0"},
         "healthcheck": {
             "test": ["CMD", *command.split(), "--check"],
             "interval": "30s",
@@ -113,26 +85,20 @@ def worker_service(queue: str) -> dict[str, object]:
             "retries": 3,
             "start_period": "20s",
         },
-        "depends_on": {"redis": {"condition": "service_healthy"}},
-        "networks": ["backend"],
-        "restart": "unless-stopped",
     }
 
 
-def edits() -> list[Edit]:
+def edits(options: Options) -> anchors.Declarations:
     return [
-        Dependency("arq>=0.28"),
-        *(Statement(CONFIG, "Settings", field) for field in SETTINGS),
-        *register(CHECKS, "HEALTH_CHECKS", "app.components.worker.monitor", "check_worker"),
-        *register(LIFECYCLE, "SHUTDOWN_HOOKS", "app.components.worker.pool", "close_arq_pool"),
-        *register(
-            ROUTING, "ROUTERS", "app.components.backend.api.worker", "router", "worker_router"
-        ),
-        *register(CLI, "COMMAND_GROUPS", "app.cli.worker", "worker_app"),
-        *(ComposeService(f"worker-{queue}", worker_service(queue)) for queue in QUEUES),
-        TextBlock(".env.example", ENV),
-        TextBlock("Makefile", MAKEFILE),
-        TextBlock("README.md", README, style="html"),
+        anchors.dependency("arq>=0.28"),
+        anchors.settings(*SETTINGS, title="Worker (arq)"),
+        anchors.health_check("app.components.worker.monitor", "check_worker"),
+        anchors.shutdown_hook("app.components.worker.pool", "close_arq_pool"),
+        anchors.router("app.components.backend.api.worker"),
+        anchors.cli_group("app.cli.worker", "worker_app"),
+        *(anchors.app_service(f"worker-{queue}", worker_service(queue)) for queue in QUEUES),
+        anchors.makefile(MAKEFILE),
+        anchors.readme(README),
     ]
 
 
@@ -140,7 +106,6 @@ PACK = Pack(
     name="worker",
     kind="component",
     summary="arq background jobs: system and default queues, enqueue API, queue health",
-    order=40,
     requires=("redis",),
-    edits=edits(),
+    edits=edits,
 )

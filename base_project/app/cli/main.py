@@ -5,8 +5,10 @@ from typing import Annotated
 import typer
 
 from app.cli.health import health
+from app.core.bootstrap import bootstrap
 
 app = typer.Typer(help="Inspect and run the service.", no_args_is_help=True)
+app.callback()(bootstrap)
 app.command()(health)
 
 

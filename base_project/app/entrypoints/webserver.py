@@ -2,14 +2,14 @@
 
 import uvicorn
 
+from app.core.bootstrap import bootstrap
 from app.core.config import get_settings
-from app.core.logging import configure_logging
 
 
 def run(host: str | None = None, port: int | None = None, reload: bool = False) -> None:
     """Serve the app; host and port default to the settings."""
+    bootstrap()
     settings = get_settings()
-    configure_logging()
     uvicorn.run(
         "app.components.backend.main:app",
         host=host or settings.host,

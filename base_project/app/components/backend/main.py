@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from app.components.backend.api.routing import ROUTERS
 from app.components.backend.lifecycle import SHUTDOWN_HOOKS, STARTUP_HOOKS
 from app.components.frontend.dashboard import create_dashboard_app
+from app.core.bootstrap import bootstrap
 from app.core.config import get_settings
 
 DASHBOARD_PATH = "/dashboard"
@@ -31,6 +32,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app() -> FastAPI:
     """Build the application: every router of `ROUTERS`, then the dashboard."""
+    bootstrap()
     settings = get_settings()
     app = FastAPI(title=settings.app_name, debug=settings.debug, lifespan=lifespan)
     for router in ROUTERS:

@@ -4,7 +4,7 @@ import asyncio
 import signal
 
 from app.components.scheduler.main import run_scheduler
-from app.core.logging import configure_logging
+from app.core.bootstrap import bootstrap
 
 
 async def serve() -> None:
@@ -17,8 +17,8 @@ async def serve() -> None:
 
 
 def main() -> None:
-    """Configure logging and run the scheduler."""
-    configure_logging()
+    """Bootstrap the process and run the scheduler."""
+    bootstrap()
     asyncio.run(serve())
 
 

@@ -12,12 +12,12 @@ from arq.worker import check_health
 
 from app.components.worker.keys import QUEUE_NAMES
 from app.components.worker.queues import WORKER_SETTINGS, build_worker
-from app.core.logging import configure_logging
+from app.core.bootstrap import bootstrap
 
 
 def run(queue: str, burst: bool = False) -> None:
     """Consume `queue` until stopped, or until it is empty with `burst`."""
-    configure_logging()
+    bootstrap()
     build_worker(queue, burst=burst).run()
 
 

@@ -1,0 +1,63 @@
+"""The public interface for writing packs, built in or third-party.
+
+A pack is a page of declarations::
+
+    from aegis.sdk import Options, Pack, Setting, anchors
+
+    def edits(options: Options) -> anchors.Declarations:
+        return [
+            anchors.dependency("sentry-sdk>=2.20"),
+            anchors.settings(Setting("sentry_dsn", "", "Where to send errors.", secret=True)),
+            anchors.bootstrap_hook("app.core.sentry", "init_sentry"),
+        ]
+
+    PACK = Pack(name="sentry", kind="service", summary="Error reporting", edits=edits)
+
+Files under `files/` beside the module are owned by the pack. Third-party packs are found
+through the entry-point group `aegis.packs` (`sentry = "aegis_sentry.pack:PACK"`), and
+`aegis.testing` holds them to the same invariants as the built-in ones.
+"""
+
+from aegis import anchors
+from aegis.anchors import Declarations, Setting
+from aegis.edit.base import AnchorNotFound, EditError, Placement
+from aegis.edits import (
+    ComposeDependsOn,
+    ComposeEnvironment,
+    ComposeService,
+    ComposeVolume,
+    Dependency,
+    Edit,
+    Import,
+    ListItem,
+    ReplaceValue,
+    Script,
+    Statement,
+    TextBlock,
+)
+from aegis.pack import PACK_API, Option, Options, Pack
+
+__all__ = [
+    "PACK_API",
+    "AnchorNotFound",
+    "ComposeDependsOn",
+    "ComposeEnvironment",
+    "ComposeService",
+    "ComposeVolume",
+    "Declarations",
+    "Dependency",
+    "Edit",
+    "EditError",
+    "Import",
+    "ListItem",
+    "Option",
+    "Options",
+    "Pack",
+    "Placement",
+    "ReplaceValue",
+    "Script",
+    "Setting",
+    "Statement",
+    "TextBlock",
+    "anchors",
+]

@@ -1,0 +1,235 @@
+"""The contract every pack passes: Aegis's invariants, as a pytest test class.
+
+Subclass it in a pack's tests::
+
+    from aegis.testing import PackContract
+
+    class TestSentryContract(PackContract):
+        pack = "sentry"
+
+and pytest checks the pack against the core and every other installed pack: `init -c S`
+equals `init` then `add` of each; any add order gives the same bytes; adding again changes
+nothing; `remove` is the exact inverse; the previewed diff, applied with `git apply`, is what
+the command writes; an owner's edits survive add and remove; the compose file stays
+consistent; and (marker `generated`) the generated projects lint, pass their own tests, start
+and report the pack's health checks healthy. With `pack = None` (Aegis's own suite) every
+allowed set of the whole catalogue is checked.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+from aegis.catalog import Catalog
+from aegis.edits import ComposeService, ListItem
+from aegis.pack import Pack
+from aegis.testing import generated
+from aegis.testing.cases import Case, covering_cases, generated_cases, invariant_cases
+from aegis.testing.compose import compose_problems
+from aegis.testing.owner import make_owner_edits
+from aegis.testing.workbench import (
+    Workbench,
+    assert_same_tree,
+    git_apply,
+    snapshot,
+    tree_difference,
+)
+
+Removal = tuple[Case, str]
+
+
+class PackContract:
+    """Aegis's invariants for `pack` (or, with None, for the whole catalogue)."""
+
+    pack: ClassVar[str | None] = None
+    extra_packs: ClassVar[tuple[Pack, ...]] = ()
+    """Packs to check that are not installed (e.g. one defined in the test module)."""
+
+    _catalogs: ClassVar[dict[type, Catalog]] = {}
+
+    @classmethod
+    def catalog(cls) -> Catalog:
+        """The built-in and installed packs, and `extra_packs` (loaded once per class)."""
+        if cls not in PackContract._catalogs:
+            loaded = Catalog.load()
+            PackContract._catalogs[cls] = Catalog([*loaded, *cls.extra_packs])
+        return PackContract._catalogs[cls]
+
+    @classmethod
+    def bench(cls) -> Workbench:
+        return Workbench(cls.catalog())
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        catalog = self.catalog()
+        cases = invariant_cases(catalog, self.pack)
+        removals = [(c, n) for c in cases for n in c.removable() if self.pack in (None, n)]
+        params: dict[str, tuple[list[Any], list[str]]] = {
+            "case": (cases, [c.label for c in cases]),
+            "several": (
+                [c for c in cases if len(c.components) >= 2],
+                [c.label for c in cases if len(c.components) >= 2],
+            ),
+            "removal": (removals, [f"{c.label}-{n}" for c, n in removals]),
+        }
+        if "generated_case" in metafunc.fixturenames:
+            chosen = generated_cases(catalog, self.pack)
+            params["generated_case"] = (chosen, [c.label for c in chosen])
+        for name, (values, ids) in params.items():
+            if name in metafunc.fixturenames:
+                metafunc.parametrize(name, values, ids=ids)
+
+    # -- the algebra ----------------------------------------------------------------------
+
+    def test_init_with_packs_equals_init_then_add(self, tmp_path: Path, case: Case) -> None:
+        bench = self.bench()
+        direct = bench.init(tmp_path / "direct", case.ordered, case.options)
+        stepwise = bench.init(tmp_path / "stepwise")
+        for name in case.ordered:
+            bench.add(stepwise, [name], case.own_options(name))
+        assert_same_tree(direct, stepwise)
+
+    def test_add_order_does_not_change_the_bytes(self, tmp_path: Path, several: Case) -> None:
+        bench = self.bench()
+        reference = bench.init(tmp_path / "reference", several.ordered, several.options)
+        for number, order in enumerate(several.add_orders()):
+            project = bench.init(tmp_path / f"order{number}")
+            for name in order:
+                bench.add(project, [name], several.own_options(name))
+            assert_same_tree(reference, project)
+
+    def test_adding_again_changes_nothing(self, tmp_path: Path, case: Case) -> None:
+        from aegis import engine
+
+        bench = self.bench()
+        project = bench.init(tmp_path, case.ordered, case.options)
+        before = snapshot(project)
+        for name in case.ordered:
+            outcome = engine.add(bench.catalog, project, [name], {})
+            assert not outcome.changes
+            assert outcome.plan.already_present == [name]
+        assert not engine.add(bench.catalog, project, case.ordered, {}).changes
+        assert snapshot(project) == before
+
+    def test_remove_is_the_exact_inverse_of_add(self, tmp_path: Path, removal: Removal) -> None:
+        case, name = removal
+        bench = self.bench()
+        smaller_case = case.without(name)
+        smaller = bench.init(tmp_path / "smaller", smaller_case.ordered, smaller_case.options)
+        full = bench.init(tmp_path / "full", case.ordered, case.options)
+        project = bench.init(tmp_path / "work", case.ordered, case.options)
+        assert bench.remove(project, [name])
+        assert_same_tree(smaller, project)
+        assert bench.add(project, [name], case.own_options(name))
+        assert_same_tree(full, project)
+        assert bench.remove(project, [name])
+        assert_same_tree(smaller, project)
+
+    def test_preview_applied_with_git_is_what_the_command_writes(
+        self, tmp_path: Path, removal: Removal
+    ) -> None:
+        import shutil
+
+        case, name = removal
+        bench = self.bench()
+        smaller = case.without(name)
+        project = bench.init(tmp_path / "project", smaller.ordered, smaller.options)
+        previewed = tmp_path / "previewed"
+        shutil.copytree(project, previewed)
+        patch = bench.preview_add(project, [name], case.own_options(name))
+        assert f"# aegis: {name}\n" in patch
+        git_apply(previewed, patch)
+        bench.add(project, [name], case.own_options(name))
+        assert_same_tree(project, previewed)
+        git_apply(previewed, bench.preview_remove(project, [name]))
+        bench.remove(project, [name])
+        assert_same_tree(project, previewed)
+
+    def test_owner_edits_survive_add_and_remove(self, tmp_path: Path, removal: Removal) -> None:
+        case, name = removal
+        bench = self.bench()
+        smaller = case.without(name)
+        project = bench.init(tmp_path, smaller.ordered, smaller.options)
+        kept = make_owner_edits(project)
+        edited = snapshot(project)
+        assert bench.add(project, [name], case.own_options(name))
+        for path, text in kept:
+            assert text in (project / path).read_text(), f"lost {text!r} in {path}"
+        assert bench.remove(project, [name])
+        after = snapshot(project)
+        assert after == edited, f"differs at {tree_difference(edited, after)}"
+
+    def test_compose_file_is_consistent(self, tmp_path: Path, case: Case) -> None:
+        """Every command runs a module that exists; depends_on, volumes and networks resolve;
+        every service a pack declares is there."""
+        from ruamel.yaml import YAML
+
+        bench = self.bench()
+        project = bench.init(tmp_path, case.ordered, case.options)
+        assert compose_problems(project) == []
+        compose = YAML(typ="safe").load((project / "docker-compose.yml").read_text())
+        options = bench.catalog.default_options(case.components) | case.options
+        for name in case.components:
+            for edit in bench.catalog[name].edits_for(options):
+                if isinstance(edit, ComposeService):
+                    assert edit.name in compose["services"]
+
+    # -- generated projects ---------------------------------------------------------------
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def python(cls, tmp_path_factory: pytest.TempPathFactory) -> Path:
+        """The shared environment of generated projects (built once, then reused)."""
+        catalog = cls.catalog()
+        scratch = tmp_path_factory.mktemp("requirements")
+        return generated.ensure_environment(Workbench(catalog), covering_cases(catalog), scratch)
+
+    @pytest.mark.generated
+    def test_generated_project_lints_and_passes_its_tests(
+        self, tmp_path: Path, python: Path, generated_case: Case
+    ) -> None:
+        project = self.bench().init(tmp_path, generated_case.ordered, generated_case.options)
+        generated.lint_and_test(python, project)
+
+    @pytest.mark.generated
+    def test_generated_project_starts_and_reports_its_checks(
+        self, tmp_path: Path, python: Path, generated_case: Case
+    ) -> None:
+        """Every app process of the compose file runs; once they are up, every health check
+        is healthy, and each pack that registers checks has one named after it."""
+        case = generated_case
+        bench = self.bench()
+        project = bench.init(tmp_path, case.ordered, case.options)
+        with (
+            generated.machine_services(case.options) as env,
+            generated.serve(project, python, env) as base_url,
+            generated.other_processes(project, python, env),
+        ):
+            deadline = time.monotonic() + 60
+            while True:
+                detailed = generated.fetch_json(f"{base_url}/health/detailed")
+                checks = {check["name"]: check for check in detailed["checks"]}
+                settled = all(check["status"] == "healthy" for check in checks.values())
+                if settled or time.monotonic() > deadline:
+                    break
+                time.sleep(0.5)
+        unhealthy = [check for check in checks.values() if check["status"] != "healthy"]
+        assert not unhealthy
+        for name in registers_checks(bench.catalog, case):
+            assert generated.pack_checks(name, checks), f"no check of {name} in {sorted(checks)}"
+
+
+def registers_checks(catalog: Catalog, case: Case) -> list[str]:
+    """The packs of `case` that register a health check."""
+    options = catalog.default_options(case.components) | case.options
+    return [
+        name
+        for name in case.ordered
+        if any(
+            isinstance(edit, ListItem) and edit.list_name == "HEALTH_CHECKS"
+            for edit in catalog[name].edits_for(options)
+        )
+    ]

@@ -1,0 +1,89 @@
+"""Projects for tests: generate, add, remove and preview with a given catalogue, and compare
+whole trees byte for byte."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from aegis import engine
+from aegis.catalog import Catalog
+
+IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache", ".git", ".venv"}
+
+
+@dataclass(frozen=True)
+class Workbench:
+    """The engine's commands on a catalogue, as a test calls them."""
+
+    catalog: Catalog
+
+    def init(
+        self,
+        parent: Path,
+        components: Sequence[str] = (),
+        options: dict[str, str] | None = None,
+        name: str = "demo-svc",
+    ) -> Path:
+        """`aegis init NAME -c ...` into `parent/name`; the project's folder."""
+        target = parent / name
+        outcome = engine.init(self.catalog, name, target, list(components), dict(options or {}))
+        outcome.changes.apply()
+        return target
+
+    def add(
+        self, project: Path, names: Sequence[str], options: dict[str, str] | None = None
+    ) -> bool:
+        """`aegis add`; True when it changed something."""
+        changes = engine.add(self.catalog, project, list(names), dict(options or {})).changes
+        changes.apply()
+        return bool(changes)
+
+    def remove(self, project: Path, names: Sequence[str], **flags: bool) -> bool:
+        """`aegis remove`; True when it changed something."""
+        changes = engine.remove(self.catalog, project, list(names), **flags).changes
+        changes.apply()
+        return bool(changes)
+
+    def preview_add(
+        self, project: Path, names: Sequence[str], options: dict[str, str] | None = None
+    ) -> str:
+        """What `aegis diff add` prints."""
+        outcome = engine.add(self.catalog, project, list(names), dict(options or {}), per_pack=True)
+        return outcome.changes.diff()
+
+    def preview_remove(self, project: Path, names: Sequence[str]) -> str:
+        """What `aegis diff remove` prints."""
+        return engine.remove(self.catalog, project, list(names), per_pack=True).changes.diff()
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under `root` (caches excluded), by relative path."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and not IGNORED_PARTS & set(path.relative_to(root).parts)
+    }
+
+
+def tree_difference(left: dict[str, bytes], right: dict[str, bytes]) -> list[str]:
+    """The paths that differ, for assertion messages."""
+    return [p for p in sorted(set(left) | set(right)) if left.get(p) != right.get(p)]
+
+
+def assert_same_tree(left: Path, right: Path) -> None:
+    a, b = snapshot(left), snapshot(right)
+    assert a == b, f"trees differ at: {tree_difference(a, b)}"
+
+
+def git_apply(directory: Path, patch: str) -> None:
+    """Apply a patch as `git apply` would (outside any repository)."""
+    subprocess.run(
+        ["git", "apply", "--whitespace=nowarn", "-"],
+        input=patch,
+        text=True,
+        cwd=directory,
+        check=True,
+    )
