@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import itertools
+import re
+import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -81,15 +83,37 @@ def remove(project: Path, names: Sequence[str], **flags: bool) -> bool:
     return bool(changes)
 
 
+SECRETS_FILE = ".env"
+ASSIGNMENT = re.compile(rb"^([ \t]*(?:export[ \t]+)?[A-Za-z_]\w*[ \t]*=)[^\r\n]*", re.M)
+
+
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under `root` (caches excluded), by relative path."""
+    """Every file under `root` (caches excluded), by relative path.
+
+    `.env` is git-ignored and holds secrets Aegis generates at random (see `EnvSecret`):
+    it is compared line by line with every value blanked (`KEY=`), so the byte-for-byte
+    invariants hold for it on its keys, comments and layout, and say nothing of values.
+    """
     return {
-        path.relative_to(root).as_posix(): path.read_bytes()
+        path.relative_to(root).as_posix(): _comparable(path)
         for path in sorted(root.rglob("*"))
         if path.is_file()
         and not {"__pycache__", ".pytest_cache", ".ruff_cache", ".git"}
         & set(path.relative_to(root).parts)
     }
+
+
+def _comparable(path: Path) -> bytes:
+    content = path.read_bytes()
+    if path.name != SECRETS_FILE:
+        return content
+    return ASSIGNMENT.sub(rb"\1", content)
+
+
+def copy_secrets(source: Path, target: Path) -> None:
+    """Give `target` the `.env` of `source`: its generated values differ on every run."""
+    if (source / SECRETS_FILE).is_file():
+        shutil.copyfile(source / SECRETS_FILE, target / SECRETS_FILE)
 
 
 def assigned(project: Path, path: str, name: str) -> str:

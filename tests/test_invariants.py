@@ -18,6 +18,7 @@ from tests.aegis_helpers import (
     CATALOG,
     add,
     allowed_sets,
+    copy_secrets,
     init,
     label,
     option_variants,
@@ -126,7 +127,9 @@ def test_diff_applied_with_git_is_what_the_command_writes(tmp_path, components, 
         _git_apply(previewed, patch)
         add(base, [name], own_options(name, options))
         assert_same_tree(base, previewed)
-        # and back: the preview of `remove` is what `remove` writes
+        # and back: the preview of `remove` is what `remove` writes (both start from the
+        # same generated secrets, so the patch's context matches)
+        copy_secrets(base, previewed)
         _git_apply(previewed, engine.remove(CATALOG, base, [name], per_pack=True).changes.diff())
         remove(base, [name])
         assert_same_tree(base, previewed)
