@@ -307,7 +307,7 @@ def _ask_components(catalog: Catalog) -> list[str]:
     console.print("Components and services (each can also be added later with `aegis add`):")
     for pack in catalog.selectable:
         needs = f", brings {', '.join(pack.requires)}" if pack.requires else ""
-        console.print(f"  [bold]{pack.name}[/] ({pack.kind}{needs}): {pack.summary}")
+        console.print(f"  [bold]{pack.name}[/]: {pack.summary} ({pack.kind}{needs})")
     answer = Prompt.ask("What to add, comma-separated (empty for none)", default="")
     return _split(answer)
 

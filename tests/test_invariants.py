@@ -18,6 +18,7 @@ from tests.aegis_helpers import (
     CATALOG,
     add,
     allowed_sets,
+    closure,
     copy_secrets,
     init,
     label,
@@ -37,6 +38,13 @@ SOME = [(s, o) for s, o in CASES if s]
 def own_options(name: str, options: dict[str, str]) -> dict[str, str]:
     keys = {CATALOG[name].option_key(option) for option in CATALOG[name].options}
     return {k: v for k, v in options.items() if k in keys}
+
+
+def brought_options(name: str, present: set[str], options: dict[str, str]) -> dict[str, str]:
+    """The options of `name` and of what adding it brings (requirements not yet present):
+    a service added before the component it requires brings it with these options."""
+    brought = closure([name]) - present
+    return {k: v for other in brought for k, v in own_options(other, options).items()}
 
 
 def without(options: dict[str, str], name: str) -> dict[str, str]:
@@ -81,8 +89,10 @@ def test_add_order_does_not_change_the_bytes(tmp_path, components, options):
     reference = init(tmp_path / "reference", CATALOG.sort(components), options)
     for number, order in enumerate(add_orders(components)):
         project = init(tmp_path / f"order{number}")
+        present: set[str] = set()
         for name in order:
-            add(project, [name], own_options(name, options))
+            add(project, [name], brought_options(name, present, options))
+            present |= closure([name])
         assert_same_tree(reference, project)
 
 
