@@ -4,7 +4,7 @@ import re
 from typing import Any
 
 from fastapi.testclient import TestClient
-from httpx import Response
+from httpx2 import Response  # what Starlette's TestClient returns
 
 PASSWORD = "correct horse battery staple"
 RESET_LINK = re.compile(r"\?token=([A-Za-z0-9_-]+)")

@@ -6,7 +6,7 @@ from typing import Any
 
 import bcrypt
 import pytest
-from httpx import Response
+from httpx2 import Response
 from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlmodel import Session
 

@@ -9,7 +9,11 @@ from sqlmodel import Session
 from app.core.database import get_engine
 from app.core.redis import close_redis, get_redis
 from app.services.auth import limits
-from app.services.auth.redis_rate_limit import KEY_PREFIX, RedisRateLimiter
+from app.services.auth.redis_rate_limit import (
+    KEY_PREFIX,
+    RedisRateLimiter,
+    redis_rate_limiter,
+)
 from app.services.auth.users import create_user
 from tests.auth.support import PASSWORD, AuthApi
 
@@ -20,7 +24,7 @@ DECLARED_FACTORY = limits.RATE_LIMITER_FACTORY  # before any fixture replaces it
 
 
 def test_the_project_counts_in_redis() -> None:
-    assert DECLARED_FACTORY is limits.redis_rate_limiter
+    assert DECLARED_FACTORY is redis_rate_limiter
 
 
 @pytest.fixture
@@ -36,7 +40,7 @@ async def redis_db(set_env: SetEnv) -> AsyncIterator[None]:
 @pytest.fixture
 def redis_limits(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The app's limiter is the Redis one (the auth tests use a memory one)."""
-    monkeypatch.setattr(limits, "RATE_LIMITER_FACTORY", limits.redis_rate_limiter)
+    monkeypatch.setattr(limits, "RATE_LIMITER_FACTORY", redis_rate_limiter)
     limits.get_rate_limiter.cache_clear()
     yield
     limits.get_rate_limiter.cache_clear()

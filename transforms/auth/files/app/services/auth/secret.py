@@ -9,8 +9,17 @@ from app.core.config import get_settings
 logger = logging.getLogger(__name__)
 
 MIN_SECRET_BYTES = 32
-PLACEHOLDER_WORDS = ("changeme", "change-me", "change_me", "secretkey", "secret-key")
-PLACEHOLDER_WORDS += ("secret_key", "placeholder", "example", "insecure")
+PLACEHOLDER_WORDS = (
+    "changeme",
+    "change-me",
+    "change_me",
+    "secretkey",
+    "secret-key",
+    "secret_key",
+    "placeholder",
+    "example",
+    "insecure",
+)
 MIN_DISTINCT_CHARACTERS = 10
 HOW_TO_MAKE_ONE = (
     "make one with `python -c 'import secrets; print(secrets.token_urlsafe(32))'` "
