@@ -81,6 +81,18 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
+def change_email(session: Session, user: User, email: str) -> None:
+    """Give the user another address; `EmailTaken` when someone has it."""
+    user.email = normalize_email(email)
+    user.updated_at = utc_now()
+    session.add(user)
+    try:
+        session.commit()
+    except IntegrityError as error:
+        session.rollback()
+        raise EmailTaken(user.email) from error
+
+
 def set_password(session: Session, user: User, password: str) -> None:
     """Give the user a new password and end every session they have."""
     user.hashed_password = hash_password(password)

@@ -29,8 +29,8 @@ from app.services.auth.users import (
     EmailTaken,
     InvalidResetToken,
     authenticate,
+    change_email,
     create_user,
-    get_user_by_email,
     normalize_email,
     request_password_reset,
     reset_password,
@@ -127,11 +127,10 @@ def update_me(body: ProfileUpdate, user: CurrentUser, session: SessionDep) -> Us
             status.HTTP_400_BAD_REQUEST, "The current password is not correct"
         )
     if body.email is not None and body.email != user.email:
-        if get_user_by_email(session, body.email) is not None:
-            raise HTTPException(status.HTTP_409_CONFLICT, EMAIL_TAKEN)
-        user.email = body.email
-        session.add(user)
-        session.commit()
+        try:
+            change_email(session, user, body.email)
+        except EmailTaken:
+            raise HTTPException(status.HTTP_409_CONFLICT, EMAIL_TAKEN) from None
     if body.password is not None:
         set_password(session, user, body.password)
     session.refresh(user)
