@@ -1,9 +1,11 @@
-"""The `auth` health check."""
+"""The `auth` health check, in /health, /health/detailed and the `health` command."""
 
+import json
 from collections.abc import Callable
 
-from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from app.cli.main import app
 from app.core import checks
 from app.core.health import Status
 from app.models.user import User
@@ -47,5 +49,12 @@ def test_detailed_health_shows_auth(api: AuthApi) -> None:
     body = api.client.get("/health/detailed").json()
     auth = next(check for check in body["checks"] if check["name"] == "auth")
     assert auth["status"] == "healthy"
-    summary: TestClient = api.client
-    assert summary.get("/health").json()["components"]["auth"] == "healthy"
+    assert api.client.get("/health").json()["components"]["auth"] == "healthy"
+
+
+def test_the_health_command_shows_auth(api: AuthApi) -> None:
+    result = CliRunner().invoke(app, ["health", "--json"])
+    report = json.loads(result.output)
+    auth = next(check for check in report["checks"] if check["name"] == "auth")
+    assert auth["status"] == "healthy"
+    assert auth["details"]["users"] == 0
