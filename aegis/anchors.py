@@ -16,6 +16,7 @@ pack's `edits(options)` returns a list of what these return (an edit, or a tuple
 - `app_service`: a service inheriting the shared `x-app` block (every process of the app);
 - `app_environment`, `app_depends_on`: `x-app`, the environment and start order of every
   app service;
+- `generated_secret`: a random value in the git-ignored `.env`;
 - `env_example`, `makefile`, `readme`: managed blocks in `.env.example`, `Makefile`,
   `README.md`.
 """
@@ -35,6 +36,7 @@ from aegis.edits import (
     ComposeVolume,
     Dependency,
     Edit,
+    EnvSecret,
     Import,
     ListItem,
     Script,
@@ -176,6 +178,12 @@ def settings(
 def setting(item: Setting, title: str = "") -> tuple[Statement | TextBlock, ...]:
     """One setting (see `settings`)."""
     return settings(item, title=title)
+
+
+def generated_secret(variable: str, nbytes: int = 32) -> EnvSecret:
+    """A random value for `variable` in the git-ignored `.env`, made when the pack is added
+    (an existing value is kept); declare the matching setting with `secret=True`."""
+    return EnvSecret(variable, nbytes)
 
 
 def env_example(body: str, key: str) -> TextBlock:

@@ -85,9 +85,12 @@ class Catalog:
         names = [p.name for p in self.selectable]
         close = difflib.get_close_matches(name, names, n=1)
         hint = f" Did you mean `{close[0]}`?" if close else ""
+        available = "; ".join(
+            f"{kind}s: {', '.join(p.name for p in self.selectable if p.kind == kind)}"
+            for kind in dict.fromkeys(p.kind for p in self.selectable)
+        )
         raise UnknownComponent(
-            f"Unknown component `{name}`.{hint} Available: {', '.join(names)} "
-            "(see `aegis components`)."
+            f"Unknown component `{name}`.{hint} Available {available} (see `aegis components`)."
         )
 
     def sort(self, names: Iterable[str]) -> list[str]:

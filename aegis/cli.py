@@ -11,8 +11,11 @@ import typer
 from aegis.errors import AegisError, InvalidOption
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from aegis.catalog import Catalog
     from aegis.engine import Outcome
+    from aegis.pack import Pack
 
 app = typer.Typer(
     name="aegis",
@@ -58,6 +61,12 @@ def init(
     components: Annotated[
         str, typer.Option("--components", "-c", help="Comma-separated components to add.")
     ] = "",
+    services: Annotated[
+        str,
+        typer.Option(
+            "--services", "-s", help="Comma-separated services to add (they bring what they need)."
+        ),
+    ] = "",
     output_dir: Annotated[
         Path, typer.Option("--output-dir", "-o", help="Where to create the project folder.")
     ] = Path("."),
@@ -66,13 +75,16 @@ def init(
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Never ask questions.")] = False,
 ) -> None:
-    """Create a new project: the core, plus the components you name."""
+    """Create a new project: the core, plus the components and services you name."""
     from aegis import engine
 
     try:
         catalog = _catalog()
         options = _parse_options(ctx.args)
-        names = _split(components)
+        names = [
+            *_of_kind(catalog, _split(components), "component", "--components"),
+            *_of_kind(catalog, _split(services), "service", "--services"),
+        ]
         if not names and not yes and _interactive():
             names = _ask_components(catalog)
         target = output_dir / name
@@ -92,13 +104,13 @@ def init(
 @app.command(context_settings=WITH_OPTIONS, epilog=OPTIONS_HELP)
 def add(
     ctx: typer.Context,
-    names: Annotated[list[str], typer.Argument(help="Components to add.")],
+    names: Annotated[list[str], typer.Argument(help="Components or services to add.")],
     path: PathOption = Path("."),
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show which files would change; write nothing.")
     ] = False,
 ) -> None:
-    """Add components to an existing project."""
+    """Add components or services to an existing project."""
     from aegis import engine
 
     try:
@@ -111,7 +123,7 @@ def add(
 
 @app.command(context_settings=WITH_OPTIONS)
 def remove(
-    names: Annotated[list[str], typer.Argument(help="Components to remove.")],
+    names: Annotated[list[str], typer.Argument(help="Components or services to remove.")],
     path: PathOption = Path("."),
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show which files would change; write nothing.")
@@ -123,7 +135,7 @@ def remove(
         bool, typer.Option(help="Delete component files even if you changed them.")
     ] = False,
 ) -> None:
-    """Take components out of a project: the exact inverse of `add`."""
+    """Take components or services out of a project: the exact inverse of `add`."""
     from aegis import engine
 
     try:
@@ -136,7 +148,7 @@ def remove(
 @diff_app.command("add", context_settings=WITH_OPTIONS, epilog=OPTIONS_HELP)
 def diff_add(
     ctx: typer.Context,
-    names: Annotated[list[str], typer.Argument(help="Components to add.")],
+    names: Annotated[list[str], typer.Argument(help="Components or services to add.")],
     path: PathOption = Path("."),
     stat: Annotated[bool, typer.Option("--stat", help="Only a summary per file.")] = False,
     color: Annotated[
@@ -156,7 +168,7 @@ def diff_add(
 
 @diff_app.command("remove")
 def diff_remove(
-    names: Annotated[list[str], typer.Argument(help="Components to remove.")],
+    names: Annotated[list[str], typer.Argument(help="Components or services to remove.")],
     path: PathOption = Path("."),
     with_dependents: Annotated[
         bool, typer.Option(help="Also remove the components that require these.")
@@ -179,9 +191,7 @@ def diff_remove(
 
 @app.command()
 def components(path: PathOption = Path(".")) -> None:
-    """List the available components, their requirements and options."""
-    from rich.table import Table
-
+    """List the available components and services, what they require, and their options."""
     from aegis import manifest
 
     try:
@@ -195,25 +205,43 @@ def components(path: PathOption = Path(".")) -> None:
             installed = manifest.read(path, pyproject.read_text(encoding="utf-8")).components
         except AegisError:
             installed = ()
-    table = Table(title="Aegis components")
+    console = _stdout()
     third_party = any(not pack.origin.builtin for pack in catalog)
-    columns = ("name", "kind", "status", "requires", "options", "source", "summary")
+    for kind, title in KIND_TITLES.items():
+        packs = [pack for pack in catalog.selectable if pack.kind == kind]
+        if packs:
+            console.print(_pack_table(title, packs, installed, third_party))
+
+
+KIND_TITLES = {
+    "component": "Components: infrastructure (aegis init -c, aegis add)",
+    "service": "Services: features built on components (aegis init -s, aegis add)",
+}
+
+
+def _pack_table(
+    title: str, packs: list[Pack], installed: tuple[str, ...], third_party: bool
+) -> Table:
+    """One table of packs; a `source` column when packs of other distributions are there."""
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    columns = ("name", "status", "requires", "options", "source", "summary")
     for column in columns if third_party else [c for c in columns if c != "source"]:
         table.add_column(column)
-    for pack in catalog.selectable:
+    for pack in packs:
         options = ", ".join(
             f"--{pack.option_key(o).replace('_', '-')} {'|'.join(o.choices)}" for o in pack.options
         )
         table.add_row(
             pack.name,
-            pack.kind,
             "[green]installed[/]" if pack.name in installed else "available",
             ", ".join(pack.requires) or "-",
             options or "-",
             *([str(pack.origin)] if third_party else []),
             pack.summary,
         )
-    _stdout().print(table)
+    return table
 
 
 @pack_app.command("new")
@@ -265,6 +293,16 @@ def _split(components: str) -> list[str]:
     return [name.strip() for name in components.split(",") if name.strip()]
 
 
+def _of_kind(catalog: Catalog, names: list[str], kind: str, flag: str) -> list[str]:
+    """`names`, each checked to be a known pack of `kind` (a service is not a component)."""
+    for name in names:
+        pack = catalog.get(name)
+        if pack.kind != kind:
+            other = "--services" if pack.kind == "service" else "--components"
+            raise InvalidOption(f"`{name}` is a {pack.kind}, not a {kind}: pass it with {other}.")
+    return names
+
+
 def _parse_options(args: list[str]) -> dict[str, str]:
     names, options = _names_and_options(args)
     if names:
@@ -298,11 +336,11 @@ def _ask_components(catalog: Catalog) -> list[str]:
     from rich.prompt import Prompt
 
     console = _stdout()
-    console.print("Components (each can also be added later with `aegis add`):")
+    console.print("Components and services (each can also be added later with `aegis add`):")
     for pack in catalog.selectable:
-        needs = f" (brings {', '.join(pack.requires)})" if pack.requires else ""
-        console.print(f"  [bold]{pack.name}[/]: {pack.summary}{needs}")
-    answer = Prompt.ask("Components to add, comma-separated (empty for none)", default="")
+        needs = f", brings {', '.join(pack.requires)}" if pack.requires else ""
+        console.print(f"  [bold]{pack.name}[/]: {pack.summary} ({pack.kind}{needs})")
+    answer = Prompt.ask("What to add, comma-separated (empty for none)", default="")
     return _split(answer)
 
 

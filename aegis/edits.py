@@ -31,6 +31,9 @@ class Edit:
 
     path: str
     document: ClassVar[str]
+    # True for edits of a file that may be missing: the engine then starts from an empty
+    # file, and deletes the file when the edits leave it empty.
+    creates_file: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -399,6 +402,43 @@ class ComposeEnvironment(Edit):
 
     def describe(self) -> str:
         return f"`{self.variable}` in the environment of `{self.service}`"
+
+
+@dataclass(frozen=True)
+class EnvSecret(Edit):
+    """`KEY=<random>` in the project's git-ignored `.env`, generated when `KEY` is not set.
+
+    `nbytes` random bytes, URL-safe base64. A value already there (the owner's, or one made
+    earlier) is never replaced. Reverting removes the line Aegis wrote (found by its marker
+    comment, whatever its value now is) and `.env` itself once nothing else is in it.
+    """
+
+    key: str
+    nbytes: int = 32
+    path: str = ".env"
+    document: ClassVar[str] = "text"
+    creates_file: ClassVar[bool] = True
+
+    def anchor(self) -> tuple[str, ...]:
+        return ("secret", self.path)
+
+    def identity(self, pack: str) -> str:
+        return self.key
+
+    def apply(self, doc: Any, placement: Placement, pack: str) -> Any:
+        import secrets
+
+        from aegis.edit import text
+
+        return text.add_secret(doc, self.key, secrets.token_urlsafe(self.nbytes))
+
+    def revert(self, doc: Any, pack: str) -> Any:
+        from aegis.edit import text
+
+        return text.remove_secret(doc, self.key)
+
+    def describe(self) -> str:
+        return f"the generated secret `{self.key}`"
 
 
 def register(

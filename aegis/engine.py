@@ -44,6 +44,7 @@ class Project:
         self.tree = tree
         self.per_pack = per_pack
         self._open: dict[str, documents.Document] = {}
+        self._optional: set[str] = set()  # files that exist only while edits put text in them
         found = manifest.read(tree.root, tree.read(manifest.PYPROJECT))
         self.name = found.name
         self.components = list(found.components)
@@ -105,19 +106,28 @@ class Project:
 
     def _close(self, path: str) -> None:
         document = self._open.pop(path, None)
-        if document is not None:
-            self.tree.write(path, document.text())
+        if document is None:
+            return
+        text = document.text()
+        if path in self._optional and not text:
+            if self.tree.exists(path):
+                self.tree.delete(path)
+        else:
+            self.tree.write(path, text)
 
     def _read(self, path: str) -> str | None:
         self._close(path)
         return self.tree.read(path)
 
-    def _document(self, path: str, kind: str) -> documents.Document:
+    def _document(self, path: str, kind: str, optional: bool = False) -> documents.Document:
+        """The open document of `path`; an `optional` file that is missing opens empty."""
         document = self._open.get(path)
         if document is None:
             text = self.tree.read(path)
-            assert text is not None  # callers check that the file exists
-            document = self._open[path] = documents.Document.open(kind, path, text)
+            if optional:
+                self._optional.add(path)
+            assert text is not None or optional  # callers check that the file exists
+            document = self._open[path] = documents.Document.open(kind, path, text or "")
         return document
 
     def _owned_files(self, pack: Pack) -> dict[str, str]:
@@ -141,13 +151,14 @@ class Project:
         for index, edit in enumerate(edits):
             by_path[edit.path].append((index, edit))
         for path, indexed in by_path.items():
-            if path not in self._open and not self.tree.exists(path):
+            optional = all(edit.creates_file for _, edit in indexed)
+            if path not in self._open and not optional and not self.tree.exists(path):
                 raise PlanError(
                     f"{pack.name}: {path} is missing; it is needed for "
                     f"{indexed[0][1].describe()}. Restore the file, then run again."
                 )
             (kind,) = {edit.document for _, edit in indexed}  # one kind of document a file
-            document = self._document(path, kind)
+            document = self._document(path, kind, optional)
             for index, edit in reversed(indexed) if revert else indexed:
                 placement = Placement((position, index), ranks[edit.anchor()].get)
                 document.content = _run(pack, edit, placement, document.content, revert)

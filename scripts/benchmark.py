@@ -40,7 +40,10 @@ def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from aegis.catalog import Catalog
 
-    everything = ",".join(pack.name for pack in Catalog.load().selectable)
+    selectable = Catalog.load().selectable
+    components = ",".join(pack.name for pack in selectable if pack.kind == "component")
+    services = ",".join(pack.name for pack in selectable if pack.kind == "service")
+    everything = ["-c", components, "-s", services]
     work = Path(tempfile.mkdtemp(prefix="aegis-bench-"))
     core, project = work / "core", work / "project"
 
@@ -54,6 +57,10 @@ def main() -> None:
     subprocess.run(
         [*AEGIS, "init", "core", "-o", str(work), "--yes"], check=True, stdout=subprocess.DEVNULL
     )
+    check = subprocess.run(
+        [*AEGIS, "init", "check", "-o", str(work), *everything], stdout=subprocess.DEVNULL
+    )
+    assert check.returncode == 0, "the benchmark's own command line is refused"
     rows = [
         ("aegis --help", timed([*AEGIS, "--help"], runs=runs)),
         (
@@ -65,12 +72,16 @@ def main() -> None:
             timed([*AEGIS, "init", "demo", "-o", str(work / "out"), "-c", "redis"], clean, runs),
         ),
         (
-            f"aegis init -c {everything}",
-            timed([*AEGIS, "init", "demo", "-o", str(work / "out"), "-c", everything], clean, runs),
+            f"aegis init {' '.join(everything)}",
+            timed([*AEGIS, "init", "demo", "-o", str(work / "out"), *everything], clean, runs),
         ),
         (
             "aegis add redis",
             timed([*AEGIS, "add", "redis", "--path", str(project)], fresh_core, runs),
+        ),
+        (
+            "aegis add auth",
+            timed([*AEGIS, "add", "auth", "--path", str(project)], fresh_core, runs),
         ),
         (
             "aegis diff add redis",

@@ -14,7 +14,7 @@ from aegis.cli import app
 from tests.aegis_helpers import CATALOG, SELECTABLE, closure, init, snapshot
 
 runner = CliRunner()
-LEAF = next(name for name in SELECTABLE if CATALOG[name].requires)  # a component that needs another
+LEAF = next(p.name for p in CATALOG.selectable if p.requires and p.kind == "component")
 
 
 def invoke(*args: str | Path, input: str | None = None):
@@ -117,3 +117,48 @@ def test_interactive_selection_on_a_terminal(tmp_path: Path, monkeypatch: pytest
     for name in SELECTABLE:
         assert f"{name}: {CATALOG[name].summary}" in result.output
     assert snapshot(tmp_path / "demo") == snapshot(init(tmp_path / "same", [LEAF], name="demo"))
+
+
+SERVICE = next(pack for pack in CATALOG.selectable if pack.kind == "service")
+FLAGS = {"component": "--components", "service": "--services"}
+
+
+@pytest.mark.parametrize("name", SELECTABLE)
+def test_each_name_goes_with_the_flag_of_its_kind(tmp_path: Path, name: str):
+    kind = CATALOG[name].kind
+    wrong = FLAGS["service" if kind == "component" else "component"]
+    result = invoke("init", "demo", "-o", tmp_path, wrong, name)
+    assert result.exit_code == 2
+    assert f"`{name}` is a {kind}" in result.output
+    assert f"pass it with {FLAGS[kind]}" in result.output
+    assert not (tmp_path / "demo").exists()
+
+
+def test_a_service_brings_the_components_it_requires_and_says_so(tmp_path: Path):
+    result = invoke("init", "demo", "-o", tmp_path, "-s", SERVICE.name)
+    assert result.exit_code == 0, result.output
+    for needed in SERVICE.requires:
+        assert f"`{needed}` comes too: `{SERVICE.name}` requires it." in result.output
+    manifest = (tmp_path / "demo" / "pyproject.toml").read_text()
+    assert f"components = {CATALOG.sort(closure([SERVICE.name]))}".replace("'", '"') in manifest
+
+
+def test_components_lists_components_and_services_apart(tmp_path: Path):
+    output = invoke("components", "--path", init(tmp_path)).output
+    components_at = output.index("Components: infrastructure")
+    services_at = output.index("Services: features built on components")
+    for pack in CATALOG.selectable:
+        row = output.index(f"│ {pack.name} ")
+        if pack.kind == "component":
+            assert components_at < row < services_at, pack.name
+        else:
+            assert row > services_at, pack.name
+    service_row = next(line for line in output.splitlines() if f"│ {SERVICE.name} " in line)
+    assert all(needed in service_row for needed in SERVICE.requires)
+
+
+def test_an_unknown_name_lists_components_and_services(tmp_path: Path):
+    result = invoke("add", "nothing-like-it", "--path", init(tmp_path))
+    assert result.exit_code == 2
+    assert "Available components: " in result.output
+    assert f"services: {SERVICE.name}" in result.output

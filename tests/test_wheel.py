@@ -36,15 +36,18 @@ def test_installed_wheel_generates_what_the_checkout_generates(tmp_path: Path) -
     )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    everything = ",".join(CATALOG.sort(max(allowed_sets(), key=len)))
+    everything = CATALOG.sort(max(allowed_sets(), key=len))
+    components = ",".join(name for name in everything if CATALOG[name].kind == "component")
+    services = ",".join(name for name in everything if CATALOG[name].kind == "service")
     result = subprocess.run(
-        [str(venv / "bin" / "aegis"), "init", "demo-svc", "-c", everything, "--yes"],
+        [str(venv / "bin" / "aegis"), "init", "demo-svc", "-c", components, "-s", services]
+        + ["--yes"],
         cwd=elsewhere,
         env=env,
         capture_output=True,
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    expected = snapshot(init(tmp_path / "checkout", everything.split(",")))
+    expected = snapshot(init(tmp_path / "checkout", everything))
     generated = snapshot(elsewhere / "demo-svc")
     assert generated == expected, tree_difference(expected, generated)

@@ -95,3 +95,43 @@ def remove_block(text: str, key: str, style: str = "hash") -> str:
     elif start == 0 and text[end : end + 1] == "\n":
         end += 1
     return text[:start] + text[end:]
+
+
+# -- generated secrets in .env ---------------------------------------------------------
+
+_SECRET_MARKER = "# aegis:secret {key} (random; .env is git-ignored, never commit it)"
+
+
+def _assigns(text: str, key: str) -> bool:
+    """Whether some line of a dotenv text sets `key` (`KEY=...` or `export KEY=...`)."""
+    return re.search(rf"^[ \t]*(export[ \t]+)?{re.escape(key)}[ \t]*=", text, re.M) is not None
+
+
+def add_secret(text: str, key: str, value: str) -> str:
+    """Append `KEY=value` under a marker line, unless the text already sets `key`.
+
+    An existing value, ours or the owner's, is never replaced.
+    """
+    if _assigns(text, key):
+        return text
+    new = f"{_SECRET_MARKER.format(key=key)}\n{key}={value}\n"
+    if not text.strip("\n"):
+        return new
+    return text.rstrip("\n") + "\n\n" + new
+
+
+def remove_secret(text: str, key: str) -> str:
+    """Remove the marker line and the `KEY=...` line after it (and the blank line before).
+
+    A `KEY=` line without the marker is the owner's and stays.
+    """
+    marker = re.escape(_SECRET_MARKER.format(key=key))
+    found = re.search(rf"^{marker}\n{re.escape(key)}=[^\n]*(\n|\Z)", text, re.M)
+    if found is None:
+        return text
+    start, end = found.start(), found.end()
+    if text[:start].endswith("\n\n"):
+        start -= 1
+    elif start == 0 and text[end : end + 1] == "\n":
+        end += 1
+    return text[:start] + text[end:]

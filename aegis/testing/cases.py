@@ -43,6 +43,13 @@ class Case:
         keys = {pack.option_key(option) for option in pack.options}
         return {k: v for k, v in self.options.items() if k in keys}
 
+    def brought_options(self, name: str, present: set[str]) -> dict[str, str]:
+        """The options of `name` and of the requirements adding it brings (those not in
+        `present`): a service added before the component it requires brings it with them."""
+        assert self.catalog is not None
+        brought = closure(self.catalog, [name]) - present
+        return {k: v for other in brought for k, v in self.own_options(other).items()}
+
     def without(self, name: str) -> Case:
         """This project without pack `name` (and its options)."""
         mine = self.own_options(name)

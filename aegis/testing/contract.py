@@ -28,12 +28,13 @@ from aegis.catalog import Catalog
 from aegis.edits import ComposeService, ListItem
 from aegis.pack import Pack
 from aegis.testing import generated
-from aegis.testing.cases import Case, covering_cases, generated_cases, invariant_cases
+from aegis.testing.cases import Case, closure, covering_cases, generated_cases, invariant_cases
 from aegis.testing.compose import compose_problems
 from aegis.testing.owner import make_owner_edits
 from aegis.testing.workbench import (
     Workbench,
     assert_same_tree,
+    copy_secrets,
     git_apply,
     snapshot,
     tree_difference,
@@ -97,8 +98,10 @@ class PackContract:
         reference = bench.init(tmp_path / "reference", several.ordered, several.options)
         for number, order in enumerate(several.add_orders()):
             project = bench.init(tmp_path / f"order{number}")
+            present: set[str] = set()
             for name in order:
-                bench.add(project, [name], several.own_options(name))
+                bench.add(project, [name], several.brought_options(name, present))
+                present |= closure(bench.catalog, [name])
             assert_same_tree(reference, project)
 
     def test_adding_again_changes_nothing(self, tmp_path: Path, case: Case) -> None:
@@ -144,6 +147,8 @@ class PackContract:
         git_apply(previewed, patch)
         bench.add(project, [name], case.own_options(name))
         assert_same_tree(project, previewed)
+        # both start from the same generated secrets, so the patch's context matches
+        copy_secrets(project, previewed)
         git_apply(previewed, bench.preview_remove(project, [name]))
         bench.remove(project, [name])
         assert_same_tree(project, previewed)

@@ -3,6 +3,8 @@ whole trees byte for byte."""
 
 from __future__ import annotations
 
+import re
+import shutil
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,6 +14,8 @@ from aegis import engine
 from aegis.catalog import Catalog
 
 IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache", ".git", ".venv"}
+SECRETS_FILE = ".env"
+_ASSIGNMENT = re.compile(rb"^([ \t]*(?:export[ \t]+)?[A-Za-z_]\w*[ \t]*=)[^\r\n]*", re.M)
 
 
 @dataclass(frozen=True)
@@ -60,12 +64,28 @@ class Workbench:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under `root` (caches excluded), by relative path."""
+    """Every file under `root` (caches excluded), by relative path.
+
+    `.env` is git-ignored and holds secrets Aegis generates at random (see `EnvSecret`): it
+    is compared with every value blanked (`KEY=`), so the byte-for-byte invariants hold for
+    its keys, comments and layout, and say nothing of values.
+    """
     return {
-        path.relative_to(root).as_posix(): path.read_bytes()
+        path.relative_to(root).as_posix(): _comparable(path)
         for path in sorted(root.rglob("*"))
         if path.is_file() and not IGNORED_PARTS & set(path.relative_to(root).parts)
     }
+
+
+def _comparable(path: Path) -> bytes:
+    content = path.read_bytes()
+    return _ASSIGNMENT.sub(rb"\1", content) if path.name == SECRETS_FILE else content
+
+
+def copy_secrets(source: Path, target: Path) -> None:
+    """Give `target` the `.env` of `source` (its generated values differ on every run)."""
+    if (source / SECRETS_FILE).is_file():
+        shutil.copyfile(source / SECRETS_FILE, target / SECRETS_FILE)
 
 
 def tree_difference(left: dict[str, bytes], right: dict[str, bytes]) -> list[str]:

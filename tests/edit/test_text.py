@@ -77,3 +77,38 @@ def test_missing_newline_at_end_is_added() -> None:
 def test_unterminated_block_is_an_error() -> None:
     with pytest.raises(EditError, match="`redis` has no end marker"):
         text.add_block("# aegis:begin redis\nA=1\n", "x", "B=2", placement("redis"))
+
+
+# -- generated secrets ------------------------------------------------------------------
+
+SECRET_LINES = "# aegis:secret SECRET_KEY (random; .env is git-ignored, never commit it)\n"
+
+
+@pytest.mark.parametrize("source", ["", "\n", "DEBUG=true\n", "# mine\nA=1\n\nB=2\n"])
+def test_a_secret_is_added_once_and_removed_exactly(source: str) -> None:
+    added = text.add_secret(source, "SECRET_KEY", "s3cr3t")
+    assert added.endswith(SECRET_LINES + "SECRET_KEY=s3cr3t\n")
+    assert text.add_secret(added, "SECRET_KEY", "other") == added
+    assert text.remove_secret(added, "SECRET_KEY") == (source if source.strip() else "")
+    assert text.remove_secret(source, "SECRET_KEY") == source
+
+
+@pytest.mark.parametrize(
+    "owner", ["SECRET_KEY=mine\n", "export SECRET_KEY=mine\n", "X=1\n  SECRET_KEY = mine\n"]
+)
+def test_the_owners_value_is_never_replaced_nor_removed(owner: str) -> None:
+    assert text.add_secret(owner, "SECRET_KEY", "new") == owner
+    assert text.remove_secret(owner, "SECRET_KEY") == owner
+    assert text.add_secret(owner, "OTHER_KEY", "v").startswith(owner)
+
+
+def test_the_generated_line_is_removed_even_after_its_value_changed() -> None:
+    added = text.add_secret("A=1\n", "SECRET_KEY", "first")
+    rotated = added.replace("SECRET_KEY=first", "SECRET_KEY=rotated") + "\nB=2\n"
+    assert text.remove_secret(rotated, "SECRET_KEY") == "A=1\n\nB=2\n"
+
+
+def test_two_secrets_come_and_go_independently() -> None:
+    both = text.add_secret(text.add_secret("A=1\n", "ONE", "1"), "TWO", "2")
+    assert text.remove_secret(text.remove_secret(both, "ONE"), "TWO") == "A=1\n"
+    assert text.remove_secret(text.remove_secret(both, "TWO"), "ONE") == "A=1\n"

@@ -1,0 +1,1 @@
+"""The auth service: passwords, tokens, sessions, users, e-mail and rate limits."""
