@@ -104,7 +104,7 @@ def timestamp(text: str, now: datetime) -> str:
 
 def scalar(key: str, value: object, now: datetime) -> str:
     """One value, formatted by its key's unit and its type."""
-    if value is None:
+    if value is None or value == "":
         return "-"
     if isinstance(value, bool):
         return "yes" if value else "no"

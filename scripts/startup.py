@@ -1,0 +1,93 @@
+"""Web start-up of a generated project: seconds from launching its webserver entrypoint
+to the first HTTP answer (any status) of `/health/ready`, median of several runs.
+
+    .venv/bin/python scripts/startup.py                 # the project with every component
+    .venv/bin/python scripts/startup.py --runs 9 -c database,worker
+
+It generates the project into a temporary folder and runs it with the shared environment
+of the generated-project tests (`.cache/generated-env`, built by those tests or by
+`tests.generated_env.ensure_environment`). Uvicorn answers only once the app's lifespan
+has started, so the first answer marks the end of start-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.aegis_helpers import CATALOG, allowed_sets, init  # noqa: E402
+from tests.generated_env import ENV_DIR  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def first_answer(project: Path, python: Path, path: str) -> float:
+    """Seconds from spawning the webserver to its first HTTP answer on `path`."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIRTUAL_ENV")}
+    env |= {"PYTHONPATH": str(project), "HOST": "127.0.0.1", "PORT": str(port)}
+    env |= {"LOG_LEVEL": "WARNING"}
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [str(python), "-m", "app.entrypoints.webserver"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError("the server exited")
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", path)
+                connection.getresponse().read()
+                return time.perf_counter() - started
+            except OSError:
+                time.sleep(0.005)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("-c", "--components", help="comma-separated; default: all")
+    parser.add_argument("--path", default="/health/ready")
+    options = parser.parse_args()
+    components = (
+        options.components.split(",")
+        if options.components
+        else CATALOG.sort(max(allowed_sets(), key=len))
+    )
+    python = ENV_DIR / "bin" / "python"
+    with tempfile.TemporaryDirectory() as scratch:
+        project = init(Path(scratch), CATALOG.sort(components))
+        first_answer(project, python, options.path)  # warm the bytecode cache
+        times = [first_answer(project, python, options.path) for _ in range(options.runs)]
+    print(
+        f"{','.join(components) or 'core'}: first answer of {options.path} after "
+        f"{statistics.median(times):.3f} s (median of {len(times)}; "
+        f"min {min(times):.3f}, max {max(times):.3f})"
+    )
+
+
+if __name__ == "__main__":
+    main()
