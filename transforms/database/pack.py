@@ -124,6 +124,8 @@ def edits(options: Options) -> list[Edit]:
             ComposeVolume("postgres-data"),
             ComposeDependsOn("web", "postgres"),
             ComposeEnvironment("web", "DATABASE_URL", COMPOSE_POSTGRES_URL),
+            ComposeDependsOn("dev", "postgres"),
+            ComposeEnvironment("dev", "DATABASE_URL", COMPOSE_POSTGRES_URL),
         ]
     return found
 

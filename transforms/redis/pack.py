@@ -59,5 +59,7 @@ PACK = Pack(
         ComposeVolume("redis-data"),
         ComposeDependsOn("web", "redis"),
         ComposeEnvironment("web", "REDIS_URL", COMPOSE_URL),
+        ComposeDependsOn("dev", "redis"),
+        ComposeEnvironment("dev", "REDIS_URL", COMPOSE_URL),
     ],
 )

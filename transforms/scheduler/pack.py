@@ -5,6 +5,7 @@ from aegis.edits import (
     ComposeService,
     Dependency,
     Edit,
+    ListItem,
     Statement,
     TextBlock,
     register,
@@ -63,6 +64,7 @@ or was stopped. `python -m app scheduler status` shows the same.
 CONFIG = "app/core/config.py"
 CHECKS = "app/core/checks.py"
 CLI = "app/cli/main.py"
+PROCESSES = "app/entrypoints/processes.py"
 
 
 EDITS: list[Edit] = [
@@ -75,6 +77,7 @@ EDITS: list[Edit] = [
     Statement(CONFIG, "Settings", "scheduler_heartbeat_seconds: float = 30.0"),
     *register(CHECKS, "HEALTH_CHECKS", "app.components.scheduler.health", "check_scheduler"),
     *register(CLI, "COMMAND_GROUPS", "app.cli.scheduler", "scheduler_app"),
+    ListItem(PROCESSES, "DEV_PROCESSES", 'DevProcess("scheduler", "app.entrypoints.scheduler")'),
     ComposeService("scheduler", SCHEDULER_SERVICE),
     TextBlock(".env.example", ENV),
     TextBlock("Makefile", MAKEFILE),

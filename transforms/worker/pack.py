@@ -11,6 +11,7 @@ from aegis.edits import (
     ComposeService,
     Dependency,
     Edit,
+    ListItem,
     Statement,
     TextBlock,
     register,
@@ -22,6 +23,7 @@ CHECKS = "app/core/checks.py"
 LIFECYCLE = "app/components/backend/lifecycle.py"
 ROUTING = "app/components/backend/api/routing.py"
 CLI = "app/cli/main.py"
+PROCESSES = "app/entrypoints/processes.py"
 QUEUES = ("system", "default")
 
 SETTINGS = (
@@ -119,6 +121,11 @@ def worker_service(queue: str) -> dict[str, object]:
     }
 
 
+def dev_process(queue: str) -> str:
+    """The queue's worker in the `dev` group (`app/entrypoints/processes.py`)."""
+    return f'DevProcess("worker-{queue}", "app.entrypoints.worker", ("{queue}",))'
+
+
 def edits() -> list[Edit]:
     return [
         Dependency("arq>=0.28"),
@@ -129,6 +136,7 @@ def edits() -> list[Edit]:
             ROUTING, "ROUTERS", "app.components.backend.api.worker", "router", "worker_router"
         ),
         *register(CLI, "COMMAND_GROUPS", "app.cli.worker", "worker_app"),
+        *(ListItem(PROCESSES, "DEV_PROCESSES", dev_process(queue)) for queue in QUEUES),
         *(ComposeService(f"worker-{queue}", worker_service(queue)) for queue in QUEUES),
         TextBlock(".env.example", ENV),
         TextBlock("Makefile", MAKEFILE),
