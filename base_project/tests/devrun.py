@@ -38,6 +38,15 @@ class DevRun:
         """Everything printed so far."""
         return "\n".join(self.lines)
 
+    def lines_of(self, name: str) -> list[str]:
+        """The lines the process `name` printed, without their prefix."""
+        found = []
+        for line in list(self.lines):
+            prefix, separator, text = line.partition(" | ")
+            if separator and prefix.strip() == name:
+                found.append(text)
+        return found
+
     def count(self, text: str) -> int:
         """How many lines printed so far contain `text`."""
         return sum(text in line for line in list(self.lines))

@@ -77,8 +77,8 @@ Background jobs on [arq](https://arq-docs.helpmanual.io/), in two queues: `syste
 `WorkerSettings` in `app/components/worker/queues.py` and its own process:
 
 ```bash
-python -m app.entrypoints.worker default   # or: python -m app worker run default
-make worker-system worker-default          # one per terminal
+make dev                                   # with the web server and the scheduler
+python -m app.entrypoints.worker default   # or one queue alone: make worker-default
 ```
 
 Tasks live in `app/components/worker/tasks/<queue>.py` (listed in `TASKS`) and
