@@ -75,21 +75,22 @@ CARDS_JS = """
 })(%s)
 """
 
-# Clicks every collapsed "Details" button that is inside the window; returns how many.
-OPEN_DETAILS_JS = """
-(() => {
-  let opened = 0;
+# Clicks every collapsed "Details" button that is inside the window (with `true`;
+# with `false`, only counts them); returns how many.
+COLLAPSED_DETAILS_JS = """
+((click) => {
+  let found = 0;
   for (const el of document.querySelectorAll('flt-semantics[role="button"]')) {
     const box = el.getBoundingClientRect();
     const inside = box.top >= 0 && box.bottom <= window.innerHeight;
     if (el.innerText.trim() === 'Details' && inside
         && el.getAttribute('aria-description') === 'Collapsed') {
-      el.click();
-      opened += 1;
+      if (click) el.click();
+      found += 1;
     }
   }
-  return opened;
-})()
+  return found;
+})(%s)
 """
 
 
@@ -161,10 +162,19 @@ class DevTools:
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
         return result.get("result", {}).get("value")
 
-    def screenshot(self, path: Path) -> Path:
-        """Save what the window shows as a PNG."""
-        shot = self.call("Page.captureScreenshot", format="png")
-        path.write_bytes(base64.b64decode(shot["data"]))
+    def capture(self) -> bytes:
+        """What the window shows, as PNG bytes."""
+        return base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"])
+
+    def screenshot(self, path: Path, unlike: bytes = b"", timeout: float = 10.0) -> Path:
+        """Save what the window shows as a PNG; with `unlike`, wait (up to `timeout`)
+        until the picture differs from it: a change is painted some frames later."""
+        picture = self.capture()
+        deadline = time.monotonic() + timeout
+        while picture == unlike and time.monotonic() < deadline:
+            time.sleep(0.2)
+            picture = self.capture()
+        path.write_bytes(picture)
         return path
 
     def wheel(self, viewport: Viewport, delta_y: float) -> None:
@@ -304,13 +314,19 @@ def visit_dashboard(
             visit.cards_in_view.update(
                 name for name, top in tops.items() if 0 <= top < viewport.height - 48
             )
-            opened = devtools.evaluate(OPEN_DETAILS_JS) or 0
+            before = devtools.capture()
+            opened = devtools.evaluate(COLLAPSED_DETAILS_JS % "true") or 0
             if opened:
-                time.sleep(1.0)  # the expansion animation, then the new texts
+                settled = time.monotonic() + 10
+                while devtools.evaluate(COLLAPSED_DETAILS_JS % "false"):
+                    if time.monotonic() > settled:
+                        break
+                    time.sleep(0.2)
                 if not visit.details_opened:
-                    visit.screenshots.append(
-                        devtools.screenshot(out_dir / f"{viewport.name}-details.png")
-                    )
+                    path = out_dir / f"{viewport.name}-details.png"
+                    devtools.screenshot(path, unlike=before)  # the opening is painted
+                    time.sleep(0.5)  # the end of the expansion animation
+                    visit.screenshots.append(devtools.screenshot(path))
                 visit.details_opened += opened
             visit.texts.update(devtools.evaluate(COLLECT_TEXTS_JS) or [])
             moved = [previous[n] - tops[n] for n in tops.keys() & previous.keys()]
