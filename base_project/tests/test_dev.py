@@ -66,12 +66,14 @@ async def test_a_process_that_exits_stops_the_group() -> None:
     assert sleeper.process.returncode == -signal.SIGTERM
 
 
-async def test_sigint_stops_every_process_and_prefixes_their_lines() -> None:
+@pytest.mark.parametrize("signum", dev.STOP_SIGNALS, ids=lambda s: s.name)
+async def test_a_stop_signal_stops_every_process(signum: signal.Signals) -> None:
+    """Ctrl-C (SIGINT), SIGTERM (docker stop), SIGHUP (the terminal closed)."""
     supervisor, buffer = group(SLEEPER, DevProcess("other", "http.server", ("0",)))
     running = asyncio.create_task(supervisor.run())
     await wait_for_line(buffer, "sleeper | Serving HTTP on 127.0.0.1")
     await wait_for_line(buffer, "other   | Serving HTTP on")
-    os.kill(os.getpid(), signal.SIGINT)  # what Ctrl-C sends to the group
+    os.kill(os.getpid(), signum)
     assert await running == 0
     assert all(child.process.returncode is not None for child in supervisor.children)
     assert buffer.getvalue().rstrip().endswith("dev: stopped")

@@ -3,8 +3,9 @@
 Each child runs this project's Python interpreter in its own process group; its
 output is printed line by line, prefixed with its name in a colour of its own.
 
-- Ctrl-C or SIGTERM stops the group: SIGTERM to every child's process group, then
-  SIGKILL to those still running after `STOP_TIMEOUT` seconds. Exit status 0.
+- Ctrl-C, SIGTERM or SIGHUP (the terminal closed) stops the group: SIGTERM to every
+  child's process group, then SIGKILL to those still running after `STOP_TIMEOUT`
+  seconds. Exit status 0.
 - A child that exits by itself stops the group too: its exit status is reported,
   the others are stopped, and the group exits with status 1. A group missing one
   of its processes would mislead (jobs queue up with no worker), so it does not
@@ -27,6 +28,7 @@ from app.entrypoints.processes import DevProcess
 
 COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "bright_red")
 STOP_TIMEOUT = 10.0
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 @dataclass
@@ -112,10 +114,10 @@ class DevGroup:
         await asyncio.gather(*(child.process.wait() for child in self.children))
 
     async def run(self) -> int:
-        """Run until Ctrl-C, SIGTERM or a child's exit; return the exit status."""
+        """Run until a stop signal or a child's exit; return the exit status."""
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        for signum in STOP_SIGNALS:
             loop.add_signal_handler(signum, stop.set)
         names = ", ".join(p.name for p in self.processes)
         self.say(f"starting {names}; Ctrl-C stops them all")
@@ -137,7 +139,7 @@ class DevGroup:
             stopped.cancel()
             ended = [exits[task] for task in exits if task in done]
         finally:
-            for signum in (signal.SIGINT, signal.SIGTERM):
+            for signum in STOP_SIGNALS:
                 loop.remove_signal_handler(signum)
             await self.stop()
             await asyncio.gather(*relays)
