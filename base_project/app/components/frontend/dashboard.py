@@ -25,7 +25,12 @@ STATUS_COLORS: dict[Status, ft.Colors] = {
     Status.WARNING: ft.Colors.AMBER_800,
     Status.UNHEALTHY: ft.Colors.RED_700,
 }
-CARD_COLUMNS = {"xs": 12, "md": 6, "lg": 4, "xxl": 3}
+CARD_COLUMNS: dict[str | ft.ResponsiveRowBreakpoint, int | float] = {
+    "xs": 12,
+    "md": 6,
+    "lg": 4,
+    "xxl": 3,
+}
 LABEL_WIDTH = 130
 
 
@@ -191,7 +196,7 @@ class HealthDashboard:
         interval = get_settings().dashboard_refresh_seconds
         self.refresher = self.page.run_task(self.refresh_forever, interval)
 
-    def stop(self, _: ft.ControlEvent) -> None:
+    def stop(self, _: ft.Event[ft.Page]) -> None:
         """Stop refreshing once the session has expired."""
         if self.refresher is not None:
             self.refresher.cancel()
@@ -208,10 +213,11 @@ async def main(page: ft.Page) -> None:
 def create_dashboard_app() -> FastAPI:
     """The Flet web app (page shell, client files, websocket), to be mounted."""
     settings = get_settings()
-    return flet_fastapi.app(
+    app: FastAPI = flet_fastapi.app(
         main,
         no_cdn=True,
         app_name=settings.app_name,
         app_short_name=settings.app_name,
         app_description=f"{settings.app_name} health dashboard",
     )
+    return app
