@@ -13,7 +13,9 @@ pack's `edits(options)` returns a list of what these return (an edit, or a tuple
 - `cli_group`: `COMMAND_GROUPS` (`app/cli/main.py`);
 - `dependency`, `dev_dependency`, `script`: `pyproject.toml`;
 - `compose_service`, `compose_volume`: `services:` and `volumes:` of the compose file;
-- `app_service`: a service inheriting the shared `x-app` block (every process of the app);
+- `app_process`: a process kind of the app: a compose service inheriting the shared `x-app`
+  block, and a member of the `<project> dev` group (`DEV_PROCESSES`);
+- `app_service`: only the compose service of an app process;
 - `app_environment`, `app_depends_on`: `x-app`, the environment and start order of every
   app service;
 - `generated_secret`: a random value in the git-ignored `.env`;
@@ -55,6 +57,7 @@ BOOTSTRAP = "app/core/bootstrap.py"
 LIFECYCLE = "app/components/backend/lifecycle.py"
 ROUTING = "app/components/backend/api/routing.py"
 CLI = "app/cli/main.py"
+PROCESSES = "app/entrypoints/processes.py"
 ENV_EXAMPLE = ".env.example"
 MAKEFILE = "Makefile"
 README = "README.md"
@@ -215,6 +218,20 @@ def script(name: str, target: str) -> Script:
 def compose_service(name: str, definition: dict[str, Any]) -> ComposeService:
     """A backing service (a database, a broker) under `services:`."""
     return ComposeService(name, definition)
+
+
+def app_process(
+    name: str, module: str, args: tuple[str, ...] = (), definition: dict[str, Any] | None = None
+) -> tuple[ComposeService, ListItem]:
+    """A process kind of the app, `python -m <module> <args>`: its own compose service in
+    production (inheriting `x-app`, plus `definition`: its healthcheck), and a member of the
+    group `<project> dev` runs (`DEV_PROCESSES`)."""
+    command = " ".join(["python", "-m", module, *args])
+    service = app_service(name, {"command": command, **(definition or {})})
+    listed = ", ".join(_python_literal(arg) for arg in args)
+    extra = f", ({listed},)" if args else ""
+    process = f"DevProcess({_python_literal(name)}, {_python_literal(module)}{extra})"
+    return service, ListItem(PROCESSES, "DEV_PROCESSES", process)
 
 
 def app_service(name: str, definition: dict[str, Any]) -> ComposeService:

@@ -15,5 +15,7 @@ echo
 echo "== $target health (CLI) =="
 .venv/bin/"$target" health || true
 echo
-echo "The project is in build/$target. Next: cd build/$target && make serve"
-echo "(then open http://127.0.0.1:8000/dashboard/), or make test."
+echo "The project is in build/$target. Next (every make target uses its .venv):"
+echo "  cd build/$target"
+echo "  make dev     # web server and scheduler; open http://127.0.0.1:8000/dashboard/"
+echo "  make test    # or just make: every target, with what it does"

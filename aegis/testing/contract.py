@@ -18,7 +18,6 @@ allowed set of the whole catalogue is checked.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -213,14 +212,7 @@ class PackContract:
             generated.serve(project, python, env) as base_url,
             generated.other_processes(project, python, env),
         ):
-            deadline = time.monotonic() + 60
-            while True:
-                detailed = generated.fetch_json(f"{base_url}/health/detailed")
-                checks = {check["name"]: check for check in detailed["checks"]}
-                settled = all(check["status"] == "healthy" for check in checks.values())
-                if settled or time.monotonic() > deadline:
-                    break
-                time.sleep(0.5)
+            checks = generated.settled_checks(base_url)
         unhealthy = [check for check in checks.values() if check["status"] != "healthy"]
         assert not unhealthy
         for name in registers_checks(bench.catalog, case):

@@ -144,22 +144,45 @@ def serve(project: Path, python: Path, extra: dict[str, str]) -> Iterator[str]:
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-    base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, f"server exited:\n{log.read_text()}"
-            try:
-                urllib.request.urlopen(f"{base_url}/health", timeout=5)
-                break
-            except urllib.error.HTTPError:
-                break  # it answers (503 when something is unhealthy)
-            except OSError:
-                assert time.monotonic() < deadline, f"server never answered:\n{log.read_text()}"
-                time.sleep(0.2)
-        yield base_url
+        yield wait_for_server(process, port, log)
     finally:
         _stop(process)
+
+
+def wait_for_server(process: subprocess.Popen[Any], port: int, log: Path) -> str:
+    """The base URL, once the server answers /health (200 or 503)."""
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        assert process.poll() is None, f"server exited:\n{log.read_text()}"
+        try:
+            urllib.request.urlopen(f"{base_url}/health", timeout=5)
+            return base_url
+        except urllib.error.HTTPError:
+            return base_url  # it answers (503 when something is unhealthy)
+        except OSError:
+            assert time.monotonic() < deadline, f"server never answered:\n{log.read_text()}"
+            time.sleep(0.2)
+
+
+def settled_checks(base_url: str, timeout: float = 60) -> dict[str, Any]:
+    """The checks of /health/detailed by name, once all are healthy (or after `timeout`)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        report = fetch_json(f"{base_url}/health/detailed")
+        checks = {check["name"]: check for check in report["checks"]}
+        if all(c["status"] == "healthy" for c in checks.values()) or time.monotonic() > deadline:
+            return checks
+        time.sleep(0.5)
+
+
+def command_words(command: str | list[str], python: Path) -> list[str]:
+    """A compose command as arguments, run by the shared environment's Python."""
+    words = shlex.split(command) if isinstance(command, str) else [str(w) for w in command]
+    if words[0] in {"python", "python3"}:
+        words[0] = str(python)
+    return words
 
 
 @contextmanager
@@ -172,12 +195,9 @@ def other_processes(project: Path, python: Path, extra: dict[str, str]) -> Itera
     processes = []
     try:
         for name, service in compose["services"].items():
-            if name == "web" or "build" not in service or service.get("profiles"):
-                continue
-            command = service["command"]
-            words = shlex.split(command) if isinstance(command, str) else list(command)
-            if words[0] in {"python", "python3"}:
-                words[0] = str(python)
+            if name == "web" or "build" not in service or "profiles" in service:
+                continue  # the web server runs apart; profiles are not production
+            words = command_words(service["command"], python)
             log = (project / f"{name}.log").open("w")
             processes.append(subprocess.Popen(words, cwd=project, env=env, stdout=log, stderr=log))
         yield

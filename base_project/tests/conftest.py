@@ -1,12 +1,15 @@
-"""Shared fixtures: fresh settings per test, an app client, a live server."""
+"""Shared fixtures: fresh settings per test, an app client, a live server, and
+`python -m app dev` in a subprocess."""
 
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
 
 import pytest
 import uvicorn
+from devrun import DevRun
 from fastapi.testclient import TestClient
 
 from app.components.backend.main import create_app
@@ -99,3 +102,25 @@ def live_server() -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=20)
+
+
+DevRunner = Callable[..., DevRun]
+
+
+@pytest.fixture
+def dev_run() -> Iterator[DevRunner]:
+    """Start `python -m app dev *args` with extra environment variables."""
+    runs: list[DevRun] = []
+
+    def start(*args: str, **env: str) -> DevRun:
+        run = DevRun(args, env)
+        runs.append(run)
+        return run
+
+    yield start
+    for run in runs:
+        try:
+            run.interrupt()
+        except subprocess.TimeoutExpired:
+            run.process.kill()
+            run.process.wait()

@@ -1,7 +1,10 @@
-"""The Flet dashboard: its page shell, and a real websocket session with it."""
+"""The Flet dashboard: loaded on demand, its page shell, a real websocket session."""
 
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import msgpack
@@ -9,11 +12,44 @@ import pytest
 from fastapi.testclient import TestClient
 from websockets.sync.client import connect
 
+from app.components.backend.main import create_app
 from app.core.checks import get_registry
 
 REGISTER_CLIENT = 1  # flet.messaging.protocol.MessageAction.REGISTER_CLIENT
 PATCH_CONTROL = 2
 FLET_FRAME = 0x00  # first byte of a msgpack-encoded Flet protocol frame
+
+
+def test_the_web_app_starts_without_loading_flet() -> None:
+    probe = "import sys, app.components.backend.main; print('flet' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_the_first_dashboard_request_loads_it() -> None:
+    app = create_app()
+    with TestClient(app) as client:
+        assert not app.state.dashboard.loaded
+        client.get("/health")
+        assert not app.state.dashboard.loaded
+        assert client.get("/dashboard/").status_code == 200
+        assert app.state.dashboard.loaded
+
+
+def test_the_page_may_load_only_what_this_server_serves(client: TestClient) -> None:
+    policy = client.get("/dashboard/").headers["content-security-policy"]
+    directives = dict(d.strip().partition(" ")[::2] for d in policy.split(";"))
+    assert directives["default-src"] == "'self'"
+    assert directives["connect-src"] == "'self'"
+    assert "http" not in policy
+    for directive, sources in directives.items():
+        assert "*" not in sources.split(), directive
 
 
 def test_page_shell_is_served_without_cdn(client: TestClient) -> None:

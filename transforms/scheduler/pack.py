@@ -4,7 +4,6 @@ one module, a heartbeat-based health check and `scheduler` commands."""
 from aegis.sdk import Options, Pack, Setting, anchors
 
 SCHEDULER_SERVICE = {
-    "command": "python -m app.entrypoints.scheduler",
     "healthcheck": {
         "test": ["CMD", "python", "-m", "app", "scheduler", "status"],
         "interval": "60s",
@@ -60,7 +59,7 @@ def edits(options: Options) -> anchors.Declarations:
         ),
         anchors.health_check("app.components.scheduler.health", "check_scheduler"),
         anchors.cli_group("app.cli.scheduler", "scheduler_app"),
-        anchors.app_service("scheduler", SCHEDULER_SERVICE),
+        anchors.app_process("scheduler", "app.entrypoints.scheduler", (), SCHEDULER_SERVICE),
         anchors.makefile(MAKEFILE),
         anchors.readme(README),
     ]

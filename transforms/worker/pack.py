@@ -50,8 +50,8 @@ Background jobs on [arq](https://arq-docs.helpmanual.io/), in two queues: `syste
 `WorkerSettings` in `app/components/worker/queues.py` and its own process:
 
 ```bash
-python -m app.entrypoints.worker default   # or: python -m app worker run default
-make worker-system worker-default          # one per terminal
+make dev                                   # with the web server and the scheduler
+python -m app.entrypoints.worker default   # or one queue alone: make worker-default
 ```
 
 Tasks live in `app/components/worker/tasks/<queue>.py` (listed in `TASKS`) and
@@ -73,19 +73,20 @@ queue is a service (`worker-system`, `worker-default`): scale one with
 `docker compose up -d --scale worker-default=3`."""
 
 
-def worker_service(queue: str) -> dict[str, object]:
-    """The compose service of one queue: no fixed name or port, so it scales."""
-    command = f"python -m app.entrypoints.worker {queue}"
-    return {
-        "command": command,
+def worker_process(queue: str) -> anchors.Declaration:
+    """The process of one queue; its compose service has no fixed name or port, so it
+    scales."""
+    module = "app.entrypoints.worker"
+    healthcheck = {
         "healthcheck": {
-            "test": ["CMD", *command.split(), "--check"],
+            "test": ["CMD", "python", "-m", module, queue, "--check"],
             "interval": "30s",
             "timeout": "10s",
             "retries": 3,
             "start_period": "20s",
         },
     }
+    return anchors.app_process(f"worker-{queue}", module, (queue,), healthcheck)
 
 
 def edits(options: Options) -> anchors.Declarations:
@@ -96,7 +97,7 @@ def edits(options: Options) -> anchors.Declarations:
         anchors.shutdown_hook("app.components.worker.pool", "close_arq_pool"),
         anchors.router("app.components.backend.api.worker"),
         anchors.cli_group("app.cli.worker", "worker_app"),
-        *(anchors.app_service(f"worker-{queue}", worker_service(queue)) for queue in QUEUES),
+        *(worker_process(queue) for queue in QUEUES),
         anchors.makefile(MAKEFILE),
         anchors.readme(README),
     ]

@@ -1,4 +1,4 @@
-"""The project's command line: `health`, `serve`, and one group per component."""
+"""The project's command line: `health`, `serve`, `dev`, one group per component."""
 
 from typing import Annotated
 
@@ -22,6 +22,33 @@ def serve(
     from app.entrypoints.webserver import run
 
     run(host=host, port=port, reload=reload)
+
+
+@app.command()
+def dev(
+    host: Annotated[str | None, typer.Option(help="Web server bind address.")] = None,
+    port: Annotated[int | None, typer.Option(help="Web server port.")] = None,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(help="Run only this process (repeat for more), e.g. web."),
+    ] = None,
+) -> None:
+    """Run every process (web with reload, scheduler, workers) until Ctrl-C.
+
+    Each line is prefixed with its process's name. When a process exits by
+    itself, the others are stopped too and the exit status is 1.
+    """
+    from app.entrypoints.dev import run as run_group
+    from app.entrypoints.dev import select
+    from app.entrypoints.processes import DEV_PROCESSES
+
+    try:
+        processes = select(DEV_PROCESSES, only or [])
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--only") from error
+    settings = {"HOST": host, "PORT": None if port is None else str(port)}
+    env = {name: value for name, value in settings.items() if value is not None}
+    raise typer.Exit(code=run_group(processes, env))
 
 
 COMMAND_GROUPS: list[typer.Typer] = []

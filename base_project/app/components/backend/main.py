@@ -3,13 +3,12 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import flet.fastapi as flet_fastapi
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from app.components.backend.api.routing import ROUTERS
 from app.components.backend.lifecycle import SHUTDOWN_HOOKS, STARTUP_HOOKS
-from app.components.frontend.dashboard import create_dashboard_app
+from app.components.frontend.mount import DashboardMount
 from app.core.bootstrap import bootstrap
 from app.core.config import get_settings
 
@@ -18,8 +17,7 @@ DASHBOARD_PATH = "/dashboard"
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Start Flet's session manager and run the startup and shutdown hooks."""
-    await flet_fastapi.app_manager.start()
+    """Run the startup hooks; at shutdown, the shutdown hooks and the dashboard's."""
     for hook in STARTUP_HOOKS:
         await hook()
     try:
@@ -27,11 +25,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         for hook in SHUTDOWN_HOOKS:
             await hook()
-        await flet_fastapi.app_manager.shutdown()
+        await app.state.dashboard.close()
 
 
 def create_app() -> FastAPI:
-    """Build the application: every router of `ROUTERS`, then the dashboard."""
+    """Build the application: every router of `ROUTERS`, then the dashboard.
+
+    The dashboard is mounted at `DASHBOARD_PATH`, after the API (a Flet app answers
+    every path under it); Flet itself is loaded on the first dashboard request.
+    """
     bootstrap()
     settings = get_settings()
     app = FastAPI(title=settings.app_name, debug=settings.debug, lifespan=lifespan)
@@ -43,7 +45,8 @@ def create_app() -> FastAPI:
         """Send browsers to the dashboard."""
         return RedirectResponse(f"{DASHBOARD_PATH}/")
 
-    app.mount(DASHBOARD_PATH, create_dashboard_app())
+    app.state.dashboard = DashboardMount()
+    app.mount(DASHBOARD_PATH, app.state.dashboard)
     return app
 
 

@@ -1,6 +1,7 @@
 """Database health check: connect, run a trivial query, measure the round trip."""
 
 import asyncio
+import re
 import time
 
 from sqlalchemy import make_url
@@ -9,6 +10,17 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.core.config import get_settings
 from app.core.database import ping_database
 from app.core.health import CheckResult, Status
+
+
+def failure_reason(error: Exception) -> str:
+    """What the database said, without the SQLAlchemy wrapping: for example
+    `database "app" does not exist`, rather than `OperationalError`."""
+    original = getattr(error, "orig", None) or error
+    lines = [line.strip() for line in str(original).splitlines() if line.strip()]
+    if not lines:
+        return type(error).__name__
+    reason = re.split(r"\b(?:FATAL|ERROR):\s+", lines[0])[-1]
+    return reason.removeprefix("connection failed: ")
 
 
 def safe_url(url: str) -> str:
@@ -29,7 +41,7 @@ async def check_database() -> CheckResult:
         return CheckResult(
             name="database",
             status=Status.UNHEALTHY,
-            message=f"cannot query the database: {type(exc).__name__}",
+            message=f"cannot query the database: {failure_reason(exc)}",
             details={"url": url, "error": str(exc).splitlines()[0]},
         )
     query_ms = round((time.perf_counter() - started) * 1000, 2)
