@@ -105,37 +105,98 @@ def same_code(nodes: list[ast.stmt], code: str) -> bool:
 # -- the structure --------------------------------------------------------------------
 
 
+# What edits look for in a statement, read from its syntax tree when it is cut: its kind
+# ("assignment", "import", "class", "function" or "other"), the name it binds (its identity;
+# "" when none), an assignment's value ("list", "other", or "" for an annotation alone), and an
+# import's module, level (the dots of a relative import) and (name, alias) pairs. A plain
+# tuple of strings, which the cycle collector stops tracking.
+Facts = tuple[str, str, str, str, int, tuple[tuple[str, str | None], ...]]
+_OTHER: Facts = ("other", "", "", "", 0, ())
+
+
+def facts_of(nodes: list[ast.stmt]) -> Facts:
+    if len(nodes) != 1:
+        return _OTHER
+    node = nodes[0]
+    if isinstance(node, ast.ImportFrom):
+        names = tuple((alias.name, alias.asname) for alias in node.names)
+        return ("import", "", "", node.module or "", node.level, names)
+    if isinstance(node, ast.Assign | ast.AnnAssign):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if len(targets) != 1 or not isinstance(targets[0], ast.Name):
+            return _OTHER
+        value = (
+            "" if node.value is None else "list" if isinstance(node.value, ast.List) else "other"
+        )
+        return ("assignment", targets[0].id, value, "", 0, ())
+    if isinstance(node, ast.ClassDef):
+        return ("class", node.name, "", "", 0, ())
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return ("function", node.name, "", "", 0, ())
+    return _OTHER
+
+
+@dataclass(eq=False, slots=True)
+class ListElements:
+    """A list assignment's elements: their identities, and where the list starts and each
+    element ends (ast line numbers counted from `line0`, UTF-8 byte columns)."""
+
+    identities: list[str]
+    ends: list[int]  # the end line and column of each element, one after the other
+    bracket: tuple[int, int]
+    line0: int
+
+    @classmethod
+    def of(cls, value: ast.List, line0: int) -> ListElements:
+        ends = []
+        for element in value.elts:
+            assert element.end_lineno is not None and element.end_col_offset is not None
+            ends += [element.end_lineno, element.end_col_offset]
+        identities = [element_identity(element) for element in value.elts]
+        return cls(identities, ends, (value.lineno, value.col_offset), line0)
+
+    def end(self, index: int) -> tuple[int, int]:
+        return self.ends[2 * index], self.ends[2 * index + 1]
+
+
 @dataclass(eq=False, slots=True)
 class Member:
     """One statement of a block, with the lines libcst gives it.
 
     `code` runs from the statement's first line (its first decorator) to the end of its last
     line, plus, for a compound statement, the lines after it that its indented blocks own.
-    `nodes` are its ast statements, whose line numbers count the first line of `code` as
-    `line0`. `body` is the block of a class or function once an edit has opened it; `code`
-    is then out of date, and so is `nodes` (`stale`) once the block changes, except for the
-    kind and name of the definition.
+    `facts` say what it is, and `elements` what a list it assigns holds. `nodes` are its ast
+    statements, whose line numbers count the first line of `code` as `line0`; they are kept
+    for definitions until opened, and parsed again when asked: few live objects keep the
+    cycle collector's full passes away. `body` is the
+    block of a definition once an edit has opened it: `code` is then out of date, and so are
+    `nodes` once the block changes (`stale`); `facts` stay true.
     """
 
     leading: str
     code: str
     indent: str
-    parent: Block | None = None
+    parent: Block | None
+    facts: Facts
     nodes: list[ast.stmt] | None = None
     line0: int = 1
     body: Block | None = None
     stale: bool = False
+    elements: ListElements | None = None
     _identity: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def new(cls, leading: str, code: str, parent: Block) -> Member:
+        """A member for new code in `parent`."""
+        member = cls(leading, code, parent.indent, parent, _OTHER)
+        member.facts = facts_of(member.syntax()[0])
+        return member
 
     def text(self) -> str:
         return self.leading + self.current_code()
 
     def current_code(self) -> str:
         return self.code if self.body is None else self.body.text()
-
-    def shape(self) -> list[ast.stmt]:
-        """Its ast statements, enough to tell what it is (see `stale`)."""
-        return self.nodes if self.nodes is not None else self.syntax()[0]
 
     def syntax(self) -> tuple[list[ast.stmt], int]:
         """Its ast statements, up to date, and the line number of its first line."""
@@ -148,15 +209,35 @@ class Member:
             self.stale = False
         return self.nodes, self.line0
 
+    @property
+    def kind(self) -> str:
+        return self.facts[0]
+
+    @property
+    def name(self) -> str:
+        return self.facts[1]
+
     def identity(self) -> str:
-        # A stale member is a definition: its identity is its name, which edits keep.
         if self._identity is None:
-            self._identity = nodes_identity(self.shape())
+            self._identity = self.name or nodes_identity(self.syntax()[0])
         return self._identity
 
-    def replace(self, code: str) -> None:
-        """Give it new code (of the same indentation)."""
+    def list_elements(self) -> ListElements:
+        """The elements of the list this member assigns (`facts` say it does)."""
+        if self.elements is None:
+            nodes, line0 = self.syntax()
+            node = nodes[0]
+            assert isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.List)
+            self.elements = ListElements.of(node.value, line0)
+        return self.elements
+
+    def replace(self, code: str, same_facts: bool = False) -> None:
+        """Give it new code (of the same indentation); `same_facts` when the code is of the
+        same kind and binds the same name, with a value of the same kind."""
         self.code, self.body, self.nodes, self._identity = code, None, None, None
+        self.elements = None
+        if not same_facts:
+            self.facts = facts_of(self.syntax()[0])
         if self.parent is not None:
             self.parent.changed()
 
@@ -190,7 +271,7 @@ class Block:
         return "".join([self.head, *(member.text() for member in self.members), self.foot])
 
     def insert(self, index: int, leading: str, code: str) -> None:
-        member = Member(leading, code, self.indent, self)
+        member = Member.new(leading, code, self)
         self.members.insert(index, member)
         if self._identities is not None:
             self._identities.insert(index, member.identity())
@@ -233,12 +314,16 @@ class PartialModule:
             raise Unsupported("carriage returns, form feeds or tabs in indentation")
         if not text.endswith("\n"):
             raise Unsupported("no newline at the end")
+        with _no_collection():  # the syntax tree is gone before the collector runs again
+            return cls._cut(text)
+
+    @classmethod
+    def _cut(cls, text: str) -> PartialModule:
         statements = _parse(text).body
         if not statements:
             raise Unsupported("no statements")
-        with _no_collection():
-            lines = _lines(text)
-            block = _cut(lines, statements, 1, 0, len(lines), "")
+        lines = _lines(text)
+        block = _cut(lines, statements, 1, 0, len(lines), "")
         block.head, block.members[0].leading = block.members[0].leading, ""
         return cls(block, _default_indent(lines, statements))
 
@@ -264,9 +349,10 @@ def open_body(member: Member, what: str) -> Block:
         start -= 1  # the colon's line is never empty: this stops there
     with _no_collection():
         block = _cut(lines, node.body, line0, start, len(lines), indent)
-    block.head = "".join(lines[:start])
-    block.owner = member
-    member.body = block
+        block.head = "".join(lines[:start])
+        block.owner = member
+        del nodes, node, first
+        member.body, member.nodes = block, None  # its statements now have their own
     return block
 
 
@@ -275,8 +361,9 @@ def open_body(member: Member, what: str) -> Block:
 
 @contextmanager
 def _no_collection() -> Iterator[None]:
-    """Pause the cycle collector while a big module's syntax tree and members are built:
-    they make no garbage, and with a million new objects its passes take most of the time."""
+    """Pause the cycle collector while a module's syntax tree and members are built: they
+    make no cycle to collect, but each pass over their many new objects takes time, and
+    enough passes start a full one over every object of the process."""
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -365,7 +452,13 @@ def _cut(
                         break
         code = lines[first] if end == first + 1 else "".join(lines[first:end])
         leading = "".join(lines[position:first]) if position < first else ""
-        members.append(Member(leading, code, indent, block, group, line0 + first))
+        facts = facts_of(group)
+        nodes = group if facts[0] in ("class", "function") else None
+        member = Member(leading, code, indent, block, facts, nodes, line0 + first)
+        if facts[2] == "list":
+            value = group[0].value  # type: ignore[attr-defined]
+            member.elements = ListElements.of(value, line0 + first)
+        members.append(member)
         position = end
     block.foot = "".join(lines[position:stop])
     return block

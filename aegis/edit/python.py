@@ -24,9 +24,9 @@ from aegis.edit.base import AnchorNotFound, EditError, Placement, insertion_inde
 from aegis.edit.cstseq import Seq, has_comment
 from aegis.edit.outline import (
     Block,
+    ListElements,
     Member,
     PartialModule,
-    element_identity,
     expression_identity,
     open_body,
     same_code,
@@ -143,21 +143,12 @@ def _find_assignment(module: cst.Module, target: str) -> _Found | None:
     return None
 
 
-def _partial_assignment(module: PartialModule, target: str) -> tuple[Member, ast.expr] | None:
-    """The member assigning module-level `target`, and the assigned value."""
+def _partial_assignment(module: PartialModule, target: str) -> Member | None:
+    """The member assigning module-level `target` (`_find_assignment` for a partial module)."""
     for member in module.block.members:
-        nodes = member.shape()
-        if len(nodes) != 1:
-            continue
-        node = nodes[0]
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            name = node.targets[0]
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            name = node.target
-        else:
-            continue
-        if isinstance(name, ast.Name) and name.id == target:
-            return member, node.value
+        kind, name, value, *_ = member.facts
+        if kind == "assignment" and value and name == target:
+            return member
     return None
 
 
@@ -185,11 +176,11 @@ def _find_list(module: cst.Module, list_name: str) -> _Found:
     return found
 
 
-def _partial_list(module: PartialModule, list_name: str) -> tuple[Member, ast.List]:
-    found = _partial_assignment(module, list_name)
-    if found is None or not isinstance(found[1], ast.List):
+def _partial_list(module: PartialModule, list_name: str) -> Member:
+    member = _partial_assignment(module, list_name)
+    if member is None or member.facts[2] != "list":
         raise AnchorNotFound(f"the list `{list_name}`")
-    return found[0], found[1]
+    return member
 
 
 def _list_seq(found: _Found) -> Seq:
@@ -233,14 +224,12 @@ def _remove_element(module: cst.Module, found: _Found, pos: int) -> cst.Module:
 def add_list_item(module: Module, list_name: str, item: str, placement: Placement) -> Module:
     """Add the expression `item` to the module-level list `list_name`."""
     if isinstance(module, PartialModule):
-        member, value = _partial_list(module, list_name)
-        identities = [element_identity(element) for element in value.elts]
+        member = _partial_list(module, list_name)
+        identities = member.list_elements().identities
         if expression_identity(item) in identities:
             return module
         pos = insertion_index(identities, placement, len(identities))
-        _edit_list(
-            member, value, {pos - 1, pos}, pos, lambda m, f, p: _insert_element(m, f, p, item)
-        )
+        _edit_list(member, {pos - 1, pos}, pos, lambda m, f, p: _insert_element(m, f, p, item))
         return module
     found = _find_list(module, list_name)
     identities = [_element_identity(module, element) for element in found[2].value.elements]
@@ -253,13 +242,13 @@ def add_list_item(module: Module, list_name: str, item: str, placement: Placemen
 def remove_list_item(module: Module, list_name: str, item: str) -> Module:
     """Remove the expression `item` from the list `list_name` (no-op when absent)."""
     if isinstance(module, PartialModule):
-        member, value = _partial_list(module, list_name)
-        identities = [element_identity(element) for element in value.elts]
+        member = _partial_list(module, list_name)
+        identities = member.list_elements().identities
         identity = expression_identity(item)
         if identity not in identities:
             return module
         pos = identities.index(identity)
-        _edit_list(member, value, {pos - 1, pos, pos + 1}, pos, _remove_element)
+        _edit_list(member, {pos - 1, pos, pos + 1}, pos, _remove_element)
         return module
     found = _find_list(module, list_name)
     identities = [_element_identity(module, element) for element in found[2].value.elements]
@@ -272,8 +261,8 @@ def remove_list_item(module: Module, list_name: str, item: str) -> Module:
 _ListEdit = Callable[[cst.Module, _Found, int], cst.Module]
 
 
-def _edit_list(member: Member, value: ast.List, keep: set[int], pos: int, edit: _ListEdit) -> None:
-    """Run `edit` at element `pos` of the list statement `member` (whose list is `value`).
+def _edit_list(member: Member, keep: set[int], pos: int, edit: _ListEdit) -> None:
+    """Run `edit` at element `pos` of the list statement `member`.
 
     A list laid out one element per line is edited through a stand-in: every run of elements
     away from the change (not in `keep`, nor the last one) is replaced by one placeholder
@@ -282,9 +271,10 @@ def _edit_list(member: Member, value: ast.List, keep: set[int], pos: int, edit: 
     first slot and the list's end, which the stand-in keeps as they are.
     """
     code = member.code
-    count = len(value.elts)
+    elements = member.list_elements()
+    count = len(elements.identities)
     kept = {index for index in keep | {count - 1} if 0 <= index < count}
-    reduced, chunks, at = _elide_elements(code, member.line0, value, kept, pos)
+    reduced, chunks, at = _elide_elements(code, elements, kept, pos)
     statement = _statement_module(reduced)
     if chunks and not _list_seq(_only_assignment(statement)).exploded:
         # An inline list may be laid out again as a whole: edit all of it.
@@ -293,37 +283,33 @@ def _edit_list(member: Member, value: ast.List, keep: set[int], pos: int, edit: 
     for placeholder, chunk in chunks.items():
         assert result.count(placeholder) == 1
         result = result.replace(placeholder, chunk)
-    member.replace(result)
+    member.replace(result, same_facts=True)
 
 
 def _elide_elements(
-    code: str, line0: int, value: ast.List, kept: set[int], pos: int
+    code: str, elements: ListElements, kept: set[int], pos: int
 ) -> tuple[str, dict[str, str], int]:
     """`code` with each run of elements not in `kept` (each followed by a comma) replaced by
     a placeholder `name,`; the text each placeholder stands for; and `pos` in the new list."""
-    elements = value.elts
-    runs: list[tuple[int, int]] = []
-    for index in range(len(elements)):
-        if index in kept:
-            continue
-        if runs and runs[-1][1] == index - 1:
-            runs[-1] = (runs[-1][0], index)
-        else:
-            runs.append((index, index))
+    runs, start = [], 0  # runs of element indexes, first and last
+    for index in sorted(kept):
+        if start < index:
+            runs.append((start, index - 1))
+        start = index + 1
     if not runs:
         return code, {}, pos
-    offset = _Offsets(code, line0)
+    offset = _Offsets(code, elements.line0)
     prefix = "_aegis_elided"
     while prefix in code:
         prefix += "_"
     pieces, chunks, cursor = [], {}, 0
     for number, (first, last) in enumerate(runs):
         if first == 0:
-            after = offset(value.lineno, value.col_offset) + 1  # after `[`
+            after = offset(*elements.bracket) + 1  # after `[`
         else:
-            after = _comma(code, offset.end(elements[first - 1])) + 1
+            after = _comma(code, offset(*elements.end(first - 1))) + 1
         begin = _skip_space(code, after)
-        end = _comma(code, offset.end(elements[last])) + 1
+        end = _comma(code, offset(*elements.end(last))) + 1
         placeholder = f"{prefix}{number},"
         pieces += [code[cursor:begin], placeholder]
         chunks[placeholder] = code[begin:end]
@@ -348,10 +334,6 @@ class _Offsets:
         start = self.starts[lineno - self.line0]
         line = self.code[start : self.code.index("\n", start)]
         return start + (col if line.isascii() else len(line.encode()[:col].decode()))
-
-    def end(self, node: ast.expr) -> int:
-        assert node.end_lineno is not None and node.end_col_offset is not None
-        return self(node.end_lineno, node.end_col_offset)
 
 
 def _skip_space(code: str, pos: int) -> int:
@@ -390,10 +372,12 @@ def _set_value(module: cst.Module, found: _Found, new: str) -> cst.Module:
 def replace_value(module: Module, target: str, old: str, new: str) -> Module:
     """Set module-level `target` from `old` to `new` (no-op if it already is `new`)."""
     if isinstance(module, PartialModule):
-        assigned = _partial_assignment(module, target)
-        if assigned is None:
+        member = _partial_assignment(module, target)
+        if member is None:
             raise AnchorNotFound(f"the assignment `{target} = ...`")
-        current = ast.dump(assigned[1])
+        node = member.syntax()[0][0]
+        assert isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None
+        current = ast.dump(node.value)
     else:
         found = _find_assignment(module, target)
         if found is None:
@@ -404,7 +388,6 @@ def replace_value(module: Module, target: str, old: str, new: str) -> Module:
     if current != expression_identity(old):
         raise AnchorNotFound(f"`{target} = {old}`")
     if isinstance(module, PartialModule):
-        member = assigned[0]
         statement = _statement_module(member.code)
         member.replace(_set_value(statement, _only_assignment(statement), new).code)
         return module
@@ -464,18 +447,8 @@ def _alias_parts(alias: cst.ImportAlias) -> tuple[str, str | None]:
 
 
 # A top-level `from module import names` statement: its index in the module's body, its
-# module and its names (libcst or ast nodes: see `_pairs`).
-_FromImport = tuple[int, str, Sequence[cst.ImportAlias] | Sequence[ast.alias]]
-
-
-def _pairs(
-    aliases: Sequence[cst.ImportAlias] | Sequence[ast.alias],
-) -> list[tuple[str, str | None]]:
-    """The (name, alias) pairs of imported names."""
-    return [
-        (alias.name, alias.asname) if isinstance(alias, ast.alias) else _alias_parts(alias)
-        for alias in aliases
-    ]
+# module and its (name, alias) pairs.
+_FromImport = tuple[int, str, Sequence[tuple[str, str | None]]]
 
 
 def _from_imports(module: cst.Module, root: str) -> list[_FromImport]:
@@ -491,7 +464,7 @@ def _from_imports(module: cst.Module, root: str) -> list[_FromImport]:
             continue
         name = _module_name(node.module)
         if name == root or name.startswith(root + "."):
-            found.append((index, name, node.names))
+            found.append((index, name, [_alias_parts(alias) for alias in node.names]))
     return found
 
 
@@ -500,13 +473,11 @@ def _partial_from_imports(module: PartialModule, root: str) -> list[_FromImport]
     found = []
     below = root + "."
     for index, member in enumerate(module.block.members):
-        nodes = member.shape()
-        node = nodes[0]
-        if type(node) is not ast.ImportFrom or len(nodes) != 1 or node.level:
+        kind, _, _, name, level, parts = member.facts
+        if kind != "import" or level or parts[0][0] == "*":
             continue
-        name = node.module or ""
-        if (name == root or name.startswith(below)) and node.names[0].name != "*":
-            found.append((index, name, node.names))
+        if name == root or name.startswith(below):
+            found.append((index, name, parts))
     return found
 
 
@@ -607,7 +578,7 @@ def _first_later(imports: list[_FromImport], module_name: str, key: tuple) -> in
     """The index of the first import statement that sorts after `key`, the key of a
     statement importing from `module_name`."""
     target = module_name.lower()
-    for index, name, aliases in imports:
+    for index, name, parts in imports:
         lower = name.lower()
         at = _common_prefix(lower, target)
         differ = at < min(len(lower), len(target))
@@ -615,7 +586,7 @@ def _first_later(imports: list[_FromImport], module_name: str, key: tuple) -> in
             # They first differ outside numbers: plain order is natural order (and no tie).
             if lower > target:
                 return index
-        elif _import_key(name, _pairs(aliases)[0]) > key:
+        elif _import_key(name, parts[0]) > key:
             return index
     return None
 
@@ -639,8 +610,8 @@ def add_import(module: Module, from_module: str, name: str, alias: str | None = 
         imports = _partial_from_imports(module, root)
     else:
         imports = _from_imports(module, root)
-    for _, module_name, aliases in imports:
-        if module_name == from_module and (name, alias) in _pairs(aliases):
+    for _, module_name, parts in imports:
+        if module_name == from_module and (name, alias) in parts:
             return module
     for index, module_name, _ in imports:
         if module_name == from_module:
@@ -683,10 +654,10 @@ def remove_import(module: Module, from_module: str, name: str, alias: str | None
     root = from_module.split(".")[0]
     partial = isinstance(module, PartialModule)
     imports = _partial_from_imports(module, root) if partial else _from_imports(module, root)
-    for index, module_name, aliases in imports:
-        if module_name != from_module or (name, alias) not in _pairs(aliases):
+    for index, module_name, parts in imports:
+        if module_name != from_module or (name, alias) not in parts:
             continue
-        if len(aliases) == 1:
+        if len(parts) == 1:
             if partial:
                 _remove_member(module.block, index)
                 return module
@@ -773,13 +744,9 @@ def _scope(module: cst.Module, scope: str) -> tuple[list[cst.BaseStatement], _Re
     return inner_body, rebuild_inner
 
 
-_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-
-
-def _partial_named(block: Block, name: str, kinds: tuple[type, ...]) -> Member | None:
+def _partial_named(block: Block, name: str, kinds: tuple[str, ...]) -> Member | None:
     for member in block.members:
-        nodes = member.shape()
-        if isinstance(nodes[0], kinds) and nodes[0].name == name:
+        if member.kind in kinds and member.name == name:
             return member
     return None
 
@@ -789,7 +756,7 @@ def _partial_scope(module: PartialModule, scope: str) -> Block:
     if not scope:
         return module.block
     outer_name, _, inner_name = scope.partition(".")
-    outer_kinds = (ast.ClassDef,) if inner_name else (ast.ClassDef, *_FUNCTIONS)
+    outer_kinds = ("class",) if inner_name else ("class", "function")
     outer = _partial_named(module.block, outer_name, outer_kinds)
     if outer is None:
         kind = "class" if inner_name else "class or function"
@@ -797,7 +764,7 @@ def _partial_scope(module: PartialModule, scope: str) -> Block:
     outer_body = open_body(outer, f"`{outer_name}`")
     if not inner_name:
         return outer_body
-    inner = _partial_named(outer_body, inner_name, _FUNCTIONS)
+    inner = _partial_named(outer_body, inner_name, ("function",))
     if inner is None:
         raise AnchorNotFound(f"the method `{scope}`")
     return open_body(inner, f"`{scope}`")

@@ -388,7 +388,7 @@ def test_the_cut_is_libcst_s(source: str) -> None:
     st.lists(st.from_regex(r"[a-zA-Z_]{1,3}(\.[a-zA-Z0-9_]{1,6}){0,3}", fullmatch=True)),
 )
 def test_the_quick_import_order_is_the_natural_order(module: str, others: list[str]) -> None:
-    imports = [(index, name, [ast.alias("x")]) for index, name in enumerate(others)]
+    imports = [(index, name, [("x", None)]) for index, name in enumerate(others)]
     key = py._import_key(module, ("y", None))
     expected = next(
         (index for index, name, _ in imports if py._import_key(name, ("x", None)) > key), None
