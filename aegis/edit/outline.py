@@ -109,7 +109,7 @@ def same_code(nodes: list[ast.stmt], code: str) -> bool:
 # ("assignment", "import", "class", "function" or "other"), the name it binds (its identity;
 # "" when none), an assignment's value ("list", "other", or "" for an annotation alone), and an
 # import's module, level (the dots of a relative import) and (name, alias) pairs. A plain
-# tuple of strings, which the cycle collector stops tracking.
+# tuple of atoms, which the cycle collector stops tracking.
 Facts = tuple[str, str, str, str, int, tuple[tuple[str, str | None], ...]]
 _OTHER: Facts = ("other", "", "", "", 0, ())
 
@@ -167,10 +167,9 @@ class Member:
     line, plus, for a compound statement, the lines after it that its indented blocks own.
     `facts` say what it is, and `elements` what a list it assigns holds. `nodes` are its ast
     statements, whose line numbers count the first line of `code` as `line0`; they are kept
-    for definitions until opened, and parsed again when asked: few live objects keep the
-    cycle collector's full passes away. `body` is the
-    block of a definition once an edit has opened it: `code` is then out of date, and so are
-    `nodes` once the block changes (`stale`); `facts` stay true.
+    for definitions until opened, else parsed again when asked (few live objects keep the
+    cycle collector's full passes away). `body` is the block of a definition once an edit has
+    opened it: `code` is then out of date; `facts` stay true.
     """
 
     leading: str
@@ -181,7 +180,6 @@ class Member:
     nodes: list[ast.stmt] | None = None
     line0: int = 1
     body: Block | None = None
-    stale: bool = False
     elements: ListElements | None = None
     _identity: str | None = field(default=None, repr=False)
 
@@ -200,13 +198,12 @@ class Member:
 
     def syntax(self) -> tuple[list[ast.stmt], int]:
         """Its ast statements, up to date, and the line number of its first line."""
-        if self.nodes is None or self.stale:
+        if self.nodes is None:
             code = self.current_code()
             if self.indent:
                 self.nodes, self.line0 = _parse(f"if 1:\n{code}").body[0].body, 2
             else:
                 self.nodes, self.line0 = _parse(code).body, 1
-            self.stale = False
         return self.nodes, self.line0
 
     @property
@@ -290,9 +287,10 @@ class Block:
         self._outdate_owners()
 
     def _outdate_owners(self) -> None:
+        """The definitions around it changed: their trees are out of date."""
         owner = self.owner
         while owner is not None:
-            owner.stale = True
+            owner.nodes = None
             owner = owner.parent.owner if owner.parent is not None else None
 
 
@@ -315,10 +313,10 @@ class PartialModule:
         if not text.endswith("\n"):
             raise Unsupported("no newline at the end")
         with _no_collection():  # the syntax tree is gone before the collector runs again
-            return cls._cut(text)
+            return cls._read(text)
 
     @classmethod
-    def _cut(cls, text: str) -> PartialModule:
+    def _read(cls, text: str) -> PartialModule:
         statements = _parse(text).body
         if not statements:
             raise Unsupported("no statements")
@@ -334,8 +332,13 @@ class PartialModule:
 
 def open_body(member: Member, what: str) -> Block:
     """The block of a class or function member, cut into members (once)."""
-    if member.body is not None:
-        return member.body
+    if member.body is None:
+        with _no_collection():  # the syntax tree is gone before the collector runs again
+            member.body = _open(member, what)
+    return member.body
+
+
+def _open(member: Member, what: str) -> Block:
     nodes, line0 = member.syntax()
     (node,) = nodes
     assert isinstance(node, _DEFINITIONS)
@@ -347,12 +350,10 @@ def open_body(member: Member, what: str) -> Block:
     start = _first_line(first) - line0
     while _EMPTY_LINE.fullmatch(lines[start - 1]):
         start -= 1  # the colon's line is never empty: this stops there
-    with _no_collection():
-        block = _cut(lines, node.body, line0, start, len(lines), indent)
-        block.head = "".join(lines[:start])
-        block.owner = member
-        del nodes, node, first
-        member.body, member.nodes = block, None  # its statements now have their own
+    block = _cut(lines, node.body, line0, start, len(lines), indent)
+    block.head = "".join(lines[:start])
+    block.owner = member
+    member.nodes = None  # its statements have their own now
     return block
 
 
@@ -456,8 +457,10 @@ def _cut(
         nodes = group if facts[0] in ("class", "function") else None
         member = Member(leading, code, indent, block, facts, nodes, line0 + first)
         if facts[2] == "list":
-            value = group[0].value  # type: ignore[attr-defined]
-            member.elements = ListElements.of(value, line0 + first)
+            assigned = group[0]
+            assert isinstance(assigned, ast.Assign | ast.AnnAssign)
+            assert isinstance(assigned.value, ast.List)
+            member.elements = ListElements.of(assigned.value, line0 + first)
         members.append(member)
         position = end
     block.foot = "".join(lines[position:stop])

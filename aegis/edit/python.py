@@ -104,17 +104,17 @@ def _printed(statement: cst.BaseStatement, indent: str, default_indent: str) -> 
     """A new statement as libcst prints it in a block of indentation `indent`: the text of
     its leading lines, and the rest."""
 
-    def text(node: cst.BaseStatement) -> str:
-        if not indent:
-            return cst.Module(body=[node], default_indent=default_indent).code
-        block = cst.IndentedBlock(body=[node], indent=indent)
+    if indent:
+        block = cst.IndentedBlock(body=[statement], indent=indent)
         wrapper = cst.ClassDef(name=cst.Name("_"), body=block)
         code = cst.Module(body=[wrapper], default_indent=default_indent).code
-        return code.split("\n", 1)[1]  # without the wrapper's `class _:` line
-
-    whole = text(statement)
-    rest = text(statement.with_changes(leading_lines=()))
-    return whole[: len(whole) - len(rest)], rest
+        code = code.split("\n", 1)[1]  # without the wrapper's `class _:` line
+    else:
+        code = cst.Module(body=[statement], default_indent=default_indent).code
+    end = 0
+    for _ in statement.leading_lines:  # one line each
+        end = code.index("\n", end) + 1
+    return code[:end], code[end:]
 
 
 def _statement_module(code: str) -> cst.Module:
