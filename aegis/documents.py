@@ -12,9 +12,7 @@ def parse(kind: str, path: str, text: str) -> Any:
     """The document for `text`, or a PlanError naming the file when it does not parse."""
     try:
         if kind == "python":
-            import libcst
-
-            return libcst.parse_module(text)
+            return _python(text)
         if kind == "toml":
             import tomlkit
 
@@ -29,6 +27,18 @@ def parse(kind: str, path: str, text: str) -> Any:
         raise PlanError(
             f"{path} does not parse ({detail}). Fix the file, then run the command again."
         ) from error
+
+
+def _python(text: str) -> Any:
+    """A partial module; a whole libcst module when the partial reading does not apply."""
+    from aegis.edit.outline import PartialModule, Unsupported
+
+    try:
+        return PartialModule.read(text)
+    except (Unsupported, SyntaxError, ValueError, RecursionError):
+        import libcst  # also says where the syntax error is, in the words of `parse`
+
+        return libcst.parse_module(text)
 
 
 def render(kind: str, document: Any) -> str:

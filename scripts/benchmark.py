@@ -1,6 +1,11 @@
 """Median wall time of the aegis commands users wait for, each run as a fresh process.
 
-.venv/bin/python scripts/benchmark.py [--runs N]
+.venv/bin/python scripts/benchmark.py [--runs N] [--part commands|scaling|huge]
+
+`scaling` runs `add` and `diff add` on a fresh project and on a grown one (1000 routers
+registered in `routing.py`, a 2000-line settings module) in the same run and prints the ratio
+of the medians; `huge` times `add worker` on a project whose `routing.py` is 5 MB and reports
+the peak memory of that process.
 """
 
 from __future__ import annotations
@@ -14,42 +19,125 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 AEGIS = [sys.executable, "-m", "aegis"]
 # Measure what users get: byte-compiled modules (pip and `uv --compile-bytecode` write them).
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+ROUTING = "app/components/backend/api/routing.py"
+CONFIG = "app/core/config.py"
+HEALTH_IMPORT = "from app.components.backend.api.health"
+HEALTH_ITEM = "    health_router,\n"
+
+
+@dataclass(frozen=True)
+class Sample:
+    wall: float  # seconds
+    cpu: float  # seconds of user + system time: less sensitive to other load on the machine
+    peak: int  # peak resident memory, KiB
+
+
+def run(command: list[str]) -> Sample:
+    """One run of `command` as a fresh process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV
+    )
+    _, _, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
 
 
 def timed(command: list[str], prepare: Callable[[], None] = lambda: None, runs: int = 7) -> float:
+    """Median wall time of `runs` runs, after one warm-up; `prepare` runs before each."""
     samples = []
     prepare()
-    subprocess.run(command, check=False, capture_output=True, env=ENV)  # warm-up
+    run(command)  # warm-up
     for _ in range(runs):
         prepare()
-        start = time.perf_counter()
-        subprocess.run(command, check=False, capture_output=True, env=ENV)
-        samples.append(time.perf_counter() - start)
+        samples.append(run(command).wall)
     return statistics.median(samples)
+
+
+def compared(
+    command: list[str], prepares: list[Callable[[], None]], runs: int
+) -> list[tuple[float, float]]:
+    """Median wall and CPU time of `command` after each of `prepares`, the runs interleaved
+    so that every variant sees the same load on the machine."""
+    samples: list[list[Sample]] = [[] for _ in prepares]
+    for round_ in range(runs + 1):  # the first round warms up
+        for prepare, found in zip(prepares, samples, strict=True):
+            prepare()
+            sample = run(command)
+            if round_:
+                found.append(sample)
+    return [
+        (statistics.median(s.wall for s in found), statistics.median(s.cpu for s in found))
+        for found in samples
+    ]
+
+
+def register_routers(project: Path, names: list[str]) -> None:
+    """Import and register one router per name in `routing.py`, before `health_router`."""
+    routing = (project / ROUTING).read_text()
+    imports = "".join(
+        f"from app.components.backend.api.{n} import router as {n}_router\n" for n in names
+    )
+    items = "".join(f"    {n}_router,\n" for n in names)
+    routing = routing.replace(HEALTH_IMPORT, imports + HEALTH_IMPORT, 1)
+    (project / ROUTING).write_text(routing.replace(HEALTH_ITEM, items + HEALTH_ITEM, 1))
+
+
+def grow(project: Path, routers: int = 1000, settings_lines: int = 2000) -> None:
+    """Make a core project big where `add` edits: `routers` routers registered in
+    `routing.py` (each with its module) and `settings_lines` more lines of settings."""
+    names = [f"feature_{number:04d}" for number in range(routers)]
+    api = (project / ROUTING).parent
+    for name in names:
+        (api / f"{name}.py").write_text(
+            f'"""The {name} API."""\n\nfrom fastapi import APIRouter\n\n'
+            f'router = APIRouter(prefix="/{name}", tags=["{name}"])\n'
+        )
+    register_routers(project, names)
+    fields = "".join(
+        f"    # Feature {number:04d}: whether it is on\n"
+        f"    feature_{number:04d}_enabled: bool = True\n"
+        for number in range(settings_lines // 2)
+    )
+    config = (project / CONFIG).read_text()
+    anchor = "    dashboard_refresh_seconds: float = 5.0\n"
+    (project / CONFIG).write_text(config.replace(anchor, f"{anchor}\n{fields}", 1))
+
+
+def huge_module(project: Path, megabytes: float = 5.0) -> None:
+    """Grow `routing.py` to about `megabytes` MB of router registrations."""
+    count = int(megabytes * 1_000_000 / 120)  # one import and one list item: ~120 bytes
+    register_routers(project, [f"generated_{number:06d}" for number in range(count)])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
-    runs = parser.parse_args().runs
+    parser.add_argument("--part", choices=["commands", "scaling", "huge"], action="append")
+    arguments = parser.parse_args()
+    runs, parts = arguments.runs, arguments.part or ["commands", "scaling", "huge"]
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from aegis.catalog import Catalog
 
     selectable = Catalog.load().selectable
-    components = ",".join(pack.name for pack in selectable if pack.kind == "component")
-    services = ",".join(pack.name for pack in selectable if pack.kind == "service")
-    everything = ["-c", components, "-s", services]
+    components = ",".join(p.name for p in selectable if p.kind == "component")
+    services = ",".join(p.name for p in selectable if p.kind == "service")
+    everything = ["-c", components, *(["-s", services] if services else [])]
     work = Path(tempfile.mkdtemp(prefix="aegis-bench-"))
-    core, project = work / "core", work / "project"
+    core, grown, project = work / "core", work / "grown", work / "project"
 
-    def fresh_core() -> None:
-        shutil.rmtree(project, ignore_errors=True)
-        shutil.copytree(core, project)
+    def fresh(source: Path) -> Callable[[], None]:
+        def copy() -> None:
+            shutil.rmtree(project, ignore_errors=True)
+            shutil.copytree(source, project)
+
+        return copy
 
     def clean() -> None:
         shutil.rmtree(work / "out", ignore_errors=True)
@@ -57,42 +145,63 @@ def main() -> None:
     subprocess.run(
         [*AEGIS, "init", "core", "-o", str(work), "--yes"], check=True, stdout=subprocess.DEVNULL
     )
-    check = subprocess.run(
-        [*AEGIS, "init", "check", "-o", str(work), *everything], stdout=subprocess.DEVNULL
-    )
-    assert check.returncode == 0, "the benchmark's own command line is refused"
-    rows = [
-        ("aegis --help", timed([*AEGIS, "--help"], runs=runs)),
-        (
-            "aegis init (core)",
-            timed([*AEGIS, "init", "demo", "-o", str(work / "out"), "--yes"], clean, runs),
-        ),
-        (
-            "aegis init -c redis",
-            timed([*AEGIS, "init", "demo", "-o", str(work / "out"), "-c", "redis"], clean, runs),
-        ),
-        (
-            f"aegis init {' '.join(everything)}",
-            timed([*AEGIS, "init", "demo", "-o", str(work / "out"), *everything], clean, runs),
-        ),
-        (
-            "aegis add redis",
-            timed([*AEGIS, "add", "redis", "--path", str(project)], fresh_core, runs),
-        ),
-        (
-            "aegis add auth",
-            timed([*AEGIS, "add", "auth", "--path", str(project)], fresh_core, runs),
-        ),
-        (
-            "aegis diff add redis",
-            timed([*AEGIS, "diff", "add", "redis", "--path", str(core)], runs=runs),
-        ),
-    ]
-    shutil.rmtree(work)
-    width = max(len(name) for name, _ in rows)
     print(f"median of {runs} runs, each a fresh process ({sys.version.split()[0]})")
-    for name, seconds in rows:
-        print(f"{name:<{width}}  {seconds * 1000:7.1f} ms")
+    if "commands" in parts:
+        out = str(work / "out")
+        rows = [
+            ("aegis --help", timed([*AEGIS, "--help"], runs=runs)),
+            ("aegis init (core)", timed([*AEGIS, "init", "demo", "-o", out, "--yes"], clean, runs)),
+            (
+                "aegis init -c redis",
+                timed([*AEGIS, "init", "demo", "-o", out, "-c", "redis"], clean, runs),
+            ),
+            (
+                f"aegis init {' '.join(everything)}",
+                timed([*AEGIS, "init", "demo", "-o", out, *everything], clean, runs),
+            ),
+            (
+                "aegis add redis",
+                timed([*AEGIS, "add", "redis", "--path", str(project)], fresh(core), runs),
+            ),
+            (
+                "aegis add auth",
+                timed([*AEGIS, "add", "auth", "--path", str(project)], fresh(core), runs),
+            ),
+            (
+                "aegis diff add redis",
+                timed([*AEGIS, "diff", "add", "redis", "--path", str(core)], runs=runs),
+            ),
+        ]
+        width = max(len(name) for name, _ in rows)
+        for name, seconds in rows:
+            print(f"{name:<{width}}  {seconds * 1000:7.1f} ms")
+    if "scaling" in parts:
+        shutil.copytree(core, grown)
+        grow(grown)
+        print("size scaling: a fresh project, and one with 1000 routers in routing.py and")
+        print("a 2000-line settings module (wall / CPU time, ratio grown/fresh)")
+        for label, command in [
+            ("aegis add worker", ["add", "worker"]),
+            ("aegis diff add worker", ["diff", "add", "worker"]),
+        ]:
+            (wall, cpu), (grown_wall, grown_cpu) = compared(
+                [*AEGIS, *command, "--path", str(project)], [fresh(core), fresh(grown)], runs
+            )
+            print(
+                f"{label:<22} fresh {wall * 1000:6.1f} / {cpu * 1000:6.1f} ms"
+                f"  grown {grown_wall * 1000:6.1f} / {grown_cpu * 1000:6.1f} ms"
+                f"  ratio {grown_wall / wall:.2f} / {grown_cpu / cpu:.2f}"
+            )
+    if "huge" in parts:
+        fresh(core)()
+        huge_module(project)
+        size = (project / ROUTING).stat().st_size / 1_000_000
+        sample = run([*AEGIS, "add", "worker", "--path", str(project)])
+        print(
+            f"aegis add worker with a {size:.1f} MB routing.py: {sample.wall:.2f} s "
+            f"(CPU {sample.cpu:.2f} s), peak memory {sample.peak / 1024:.0f} MB (one run)"
+        )
+    shutil.rmtree(work)
 
 
 if __name__ == "__main__":

@@ -10,10 +10,29 @@ from __future__ import annotations
 import ast
 import textwrap
 
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
 
 def expression_identity(code: str) -> str:
     """Identity of an expression (a list item): its normalized syntax tree."""
     return ast.dump(ast.parse(f"(\n{code.strip()}\n)", mode="eval").body)
+
+
+def nodes_identity(nodes: list[ast.stmt]) -> str:
+    """Identity of the statements of one line (or one compound statement): the name a lone
+    assignment, function or class binds, else the normalized syntax tree."""
+    if len(nodes) != 1:
+        return ast.dump(ast.Module(body=nodes, type_ignores=[]))
+    node = nodes[0]
+    if isinstance(node, ast.Assign):
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            return node.targets[0].id
+    elif isinstance(node, ast.AnnAssign):
+        if isinstance(node.target, ast.Name):
+            return node.target.id
+    elif isinstance(node, _DEFINITIONS):
+        return node.name
+    return ast.dump(node)
 
 
 def statement_identity(code: str) -> str:
@@ -22,19 +41,7 @@ def statement_identity(code: str) -> str:
     Assignments, annotated assignments, functions and classes are identified by the name
     they bind; any other statement by `ast.dump` of its code.
     """
-    tree = ast.parse(textwrap.dedent(code))
-    if len(tree.body) != 1:
-        return ast.dump(tree)
-    statement = tree.body[0]
-    if isinstance(statement, ast.Assign):
-        if len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
-            return statement.targets[0].id
-    elif isinstance(statement, ast.AnnAssign):
-        if isinstance(statement.target, ast.Name):
-            return statement.target.id
-    elif isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-        return statement.name
-    return ast.dump(statement)
+    return nodes_identity(ast.parse(textwrap.dedent(code)).body)
 
 
 def dependency_identity(requirement: str) -> str:
@@ -43,8 +50,3 @@ def dependency_identity(requirement: str) -> str:
     from packaging.utils import canonicalize_name
 
     return canonicalize_name(Requirement(requirement).name)
-
-
-def same_code(left: str, right: str) -> bool:
-    """Whether two statements have the same syntax tree (layout and comments aside)."""
-    return ast.dump(ast.parse(textwrap.dedent(left))) == ast.dump(ast.parse(textwrap.dedent(right)))

@@ -1,12 +1,19 @@
-"""Edits of Python modules with libcst: imports, anchor lists, statements, values.
+"""Edits of Python modules: imports, anchor lists, statements, values.
 
-Every function takes a `libcst.Module` and returns a new one (the same object when
-there is nothing to do). Identities use the stdlib `ast`, so that reformatting or
-comments do not change them.
+Every function takes a module and returns the edited module (the same object when there is
+nothing to do). The engine opens a `PartialModule`: it is read with the stdlib `ast`, an edit
+parses and prints with libcst only the statements it changes (a list's elements far from the
+change not even those) and splices them back, so that its cost does not grow with the module;
+it is edited in place. A whole `libcst.Module` takes the reference path: the module is parsed,
+changed and printed as a whole. Modules the partial reading does not model are edited that
+way, and the tests check that both paths give the same bytes.
+
+Identities use the stdlib `ast`, so that reformatting or comments do not change them.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 import textwrap
 from collections.abc import Callable, Sequence
@@ -15,11 +22,38 @@ import libcst as cst
 
 from aegis.edit.base import AnchorNotFound, EditError, Placement, insertion_index
 from aegis.edit.cstseq import Seq, has_comment
-from aegis.edit.identity import expression_identity, same_code, statement_identity
+from aegis.edit.identity import expression_identity, statement_identity
+from aegis.edit.outline import (
+    Block,
+    ListElements,
+    Member,
+    PartialModule,
+    open_body,
+    same_code,
+)
+
+__all__ = [
+    "add_import",
+    "add_list_item",
+    "add_statement",
+    "expression_identity",
+    "remove_import",
+    "remove_list_item",
+    "remove_statement",
+    "replace_value",
+    "statement_identity",
+]
 
 LINE_LENGTH = 88
 
-# -- identities ------------------------------------------------------------------------
+Module = cst.Module | PartialModule
+
+# -- shared helpers --------------------------------------------------------------------
+
+
+def _same_code(left: str, right: str) -> bool:
+    """Whether two statements have the same syntax tree (layout and comments aside)."""
+    return ast.dump(ast.parse(textwrap.dedent(left))) == ast.dump(ast.parse(textwrap.dedent(right)))
 
 
 def _code(module: cst.Module, node: cst.CSTNode) -> str:
@@ -51,7 +85,45 @@ def _too_long(code: str) -> bool:
     return any(len(line) > LINE_LENGTH for line in code.splitlines())
 
 
-# -- module-level anchors --------------------------------------------------------------
+def _blank_prefix(lines: Sequence[cst.EmptyLine]) -> int:
+    count = 0
+    for line in lines:
+        if line.comment is not None:
+            break
+        count += 1
+    return count
+
+
+def _blank_text(leading: str) -> str:
+    """The blank lines that open `leading` (the text of `_blank_prefix`'s lines)."""
+    return re.match(r"(?:[ \t]*\n)*", leading).group()
+
+
+def _printed(statement: cst.BaseStatement, indent: str, default_indent: str) -> tuple[str, str]:
+    """A new statement as libcst prints it in a block of indentation `indent`: the text of
+    its leading lines, and the rest."""
+
+    if indent:
+        block = cst.IndentedBlock(body=[statement], indent=indent)
+        wrapper = cst.ClassDef(name=cst.Name("_"), body=block)
+        code = cst.Module(body=[wrapper], default_indent=default_indent).code
+        code = code.split("\n", 1)[1]  # without the wrapper's `class _:` line
+    else:
+        code = cst.Module(body=[statement], default_indent=default_indent).code
+    end = 0
+    for _ in statement.leading_lines:  # one line each
+        end = code.index("\n", end) + 1
+    return code[:end], code[end:]
+
+
+def _statement_module(code: str) -> cst.Module:
+    """The libcst module of one top-level statement of a partial module."""
+    return cst.parse_module(code)
+
+
+# -- module-level assignments ----------------------------------------------------------
+
+_Found = tuple[int, cst.SimpleStatementLine, cst.Assign | cst.AnnAssign]
 
 
 def _find_assignment(module: cst.Module, target: str) -> _Found | None:
@@ -70,13 +142,30 @@ def _find_assignment(module: cst.Module, target: str) -> _Found | None:
     return None
 
 
+def _partial_assignment(module: PartialModule, target: str) -> Member | None:
+    """The member assigning module-level `target` (`_find_assignment` for a partial module)."""
+    for member in module.block.members:
+        kind, name, value, *_ = member.facts
+        if kind == "assignment" and value and name == target:
+            return member
+    return None
+
+
+def _only_assignment(module: cst.Module) -> _Found:
+    statement = module.body[0]
+    assert isinstance(statement, cst.SimpleStatementLine)
+    small = statement.body[0]
+    assert isinstance(small, cst.Assign | cst.AnnAssign)
+    return 0, statement, small
+
+
 def _replace_statement(module: cst.Module, index: int, statement: cst.BaseStatement) -> cst.Module:
     body = list(module.body)
     body[index] = statement
     return module.with_changes(body=body)
 
 
-_Found = tuple[int, cst.SimpleStatementLine, cst.Assign | cst.AnnAssign]
+# -- lists -----------------------------------------------------------------------------
 
 
 def _find_list(module: cst.Module, list_name: str) -> _Found:
@@ -84,6 +173,22 @@ def _find_list(module: cst.Module, list_name: str) -> _Found:
     if found is None or not isinstance(found[2].value, cst.List):
         raise AnchorNotFound(f"the list `{list_name}`")
     return found
+
+
+def _partial_list(module: PartialModule, list_name: str) -> Member:
+    member = _partial_assignment(module, list_name)
+    if member is None or member.facts[2] != "list":
+        raise AnchorNotFound(f"the list `{list_name}`")
+    return member
+
+
+def _list_seq(found: _Found) -> Seq:
+    value = found[2].value
+    return Seq.read(
+        value.elements,
+        value.lbracket.whitespace_after,
+        value.rbracket.whitespace_before,
+    )
 
 
 def _with_list(module: cst.Module, found: _Found, seq: Seq) -> cst.Module:
@@ -99,25 +204,8 @@ def _with_list(module: cst.Module, found: _Found, seq: Seq) -> cst.Module:
     return _replace_statement(module, index, new_statement)
 
 
-def _list_seq(found: _Found) -> Seq:
-    value = found[2].value
-    return Seq.read(
-        value.elements,
-        value.lbracket.whitespace_after,
-        value.rbracket.whitespace_before,
-    )
-
-
-def add_list_item(
-    module: cst.Module, list_name: str, item: str, placement: Placement
-) -> cst.Module:
-    """Add the expression `item` to the module-level list `list_name`."""
-    found = _find_list(module, list_name)
+def _insert_element(module: cst.Module, found: _Found, pos: int, item: str) -> cst.Module:
     seq = _list_seq(found)
-    identities = [_element_identity(module, element) for element in seq.items]
-    if expression_identity(item) in identities:
-        return module
-    pos = insertion_index(identities, placement, len(identities))
     seq.insert(pos, cst.Element(cst.parse_expression(item.strip())))
     result = _with_list(module, found, seq)
     if not seq.exploded and _too_long(_code(result, result.body[found[0]])):
@@ -126,40 +214,195 @@ def add_list_item(
     return result
 
 
-def remove_list_item(module: cst.Module, list_name: str, item: str) -> cst.Module:
-    """Remove the expression `item` from the list `list_name` (no-op when absent)."""
-    found = _find_list(module, list_name)
+def _remove_element(module: cst.Module, found: _Found, pos: int) -> cst.Module:
     seq = _list_seq(found)
-    identities = [_element_identity(module, element) for element in seq.items]
-    identity = expression_identity(item)
-    if identity not in identities:
-        return module
-    seq.remove(identities.index(identity))
+    seq.remove(pos)
     return _with_list(module, found, seq)
 
 
-def replace_value(module: cst.Module, target: str, old: str, new: str) -> cst.Module:
-    """Set module-level `target` from `old` to `new` (no-op if it already is `new`)."""
-    found = _find_assignment(module, target)
-    if found is None:
-        raise AnchorNotFound(f"the assignment `{target} = ...`")
+def add_list_item(module: Module, list_name: str, item: str, placement: Placement) -> Module:
+    """Add the expression `item` to the module-level list `list_name`."""
+    if isinstance(module, PartialModule):
+        member = _partial_list(module, list_name)
+        identities = member.list_elements().identities
+        if expression_identity(item) in identities:
+            return module
+        pos = insertion_index(identities, placement, len(identities))
+        _edit_list(member, {pos - 1, pos}, pos, lambda m, f, p: _insert_element(m, f, p, item))
+        return module
+    found = _find_list(module, list_name)
+    identities = [_element_identity(module, element) for element in found[2].value.elements]
+    if expression_identity(item) in identities:
+        return module
+    pos = insertion_index(identities, placement, len(identities))
+    return _insert_element(module, found, pos, item)
+
+
+def remove_list_item(module: Module, list_name: str, item: str) -> Module:
+    """Remove the expression `item` from the list `list_name` (no-op when absent)."""
+    if isinstance(module, PartialModule):
+        member = _partial_list(module, list_name)
+        identities = member.list_elements().identities
+        identity = expression_identity(item)
+        if identity not in identities:
+            return module
+        pos = identities.index(identity)
+        _edit_list(member, {pos - 1, pos, pos + 1}, pos, _remove_element)
+        return module
+    found = _find_list(module, list_name)
+    identities = [_element_identity(module, element) for element in found[2].value.elements]
+    identity = expression_identity(item)
+    if identity not in identities:
+        return module
+    return _remove_element(module, found, identities.index(identity))
+
+
+_ListEdit = Callable[[cst.Module, _Found, int], cst.Module]
+
+
+def _edit_list(member: Member, keep: set[int], pos: int, edit: _ListEdit) -> None:
+    """Run `edit` at element `pos` of the list statement `member`.
+
+    A list laid out one element per line is edited through a stand-in: every run of elements
+    away from the change (not in `keep`, nor the last one) is replaced by one placeholder
+    element, so that libcst parses and prints a handful of elements whatever the list's
+    length. An element's insertion and removal only look at the whitespace around it, the
+    first slot and the list's end, which the stand-in keeps as they are.
+    """
+    code = member.code
+    elements = member.list_elements()
+    count = len(elements.identities)
+    kept = {index for index in keep | {count - 1} if 0 <= index < count}
+    reduced, chunks, at = _elide_elements(code, elements, kept, pos)
+    statement = _statement_module(reduced)
+    if chunks and not _list_seq(_only_assignment(statement)).exploded:
+        # An inline list may be laid out again as a whole: edit all of it.
+        statement, chunks, at = _statement_module(code), {}, pos
+    result = edit(statement, _only_assignment(statement), at).code
+    for placeholder, chunk in chunks.items():
+        assert result.count(placeholder) == 1
+        result = result.replace(placeholder, chunk)
+    member.replace(result, same_facts=True)
+
+
+def _elide_elements(
+    code: str, elements: ListElements, kept: set[int], pos: int
+) -> tuple[str, dict[str, str], int]:
+    """`code` with each run of elements not in `kept` (each followed by a comma) replaced by
+    a placeholder `name,`; the text each placeholder stands for; and `pos` in the new list."""
+    runs, start = [], 0  # runs of element indexes, first and last
+    for index in sorted(kept):
+        if start < index:
+            runs.append((start, index - 1))
+        start = index + 1
+    if not runs:
+        return code, {}, pos
+    offset = _Offsets(code, elements.line0)
+    prefix = "_aegis_elided"
+    while prefix in code:
+        prefix += "_"
+    pieces, chunks, cursor = [], {}, 0
+    for number, (first, last) in enumerate(runs):
+        if first == 0:
+            after = offset(*elements.bracket) + 1  # after `[`
+        else:
+            after = _comma(code, offset(*elements.end(first - 1))) + 1
+        begin = _skip_space(code, after)
+        end = _comma(code, offset(*elements.end(last))) + 1
+        placeholder = f"{prefix}{number},"
+        pieces += [code[cursor:begin], placeholder]
+        chunks[placeholder] = code[begin:end]
+        cursor = end
+    pieces.append(code[cursor:])
+    at = pos - sum(last - first for first, last in runs if last < pos)
+    return "".join(pieces), chunks, at
+
+
+class _Offsets:
+    """Offsets in `code` of the positions ast reports (line numbers from `line0`, UTF-8
+    byte columns)."""
+
+    def __init__(self, code: str, line0: int) -> None:
+        self.code = code
+        self.line0 = line0
+        self.starts = [0]
+        for line in code.split("\n")[:-1]:
+            self.starts.append(self.starts[-1] + len(line) + 1)
+
+    def __call__(self, lineno: int, col: int) -> int:
+        start = self.starts[lineno - self.line0]
+        line = self.code[start : self.code.index("\n", start)]
+        return start + (col if line.isascii() else len(line.encode()[:col].decode()))
+
+
+def _skip_space(code: str, pos: int) -> int:
+    """The first position from `pos` that is not whitespace, a comment or a continuation."""
+    while True:
+        char = code[pos]
+        if char in " \t\n":
+            pos += 1
+        elif char == "\\":
+            pos += 2
+        elif char == "#":
+            pos = code.index("\n", pos)
+        else:
+            return pos
+
+
+def _comma(code: str, pos: int) -> int:
+    """The comma after an element that ends at `pos` (past its closing parentheses)."""
+    while True:
+        pos = _skip_space(code, pos)
+        if code[pos] == ",":
+            return pos
+        assert code[pos] == ")", code[pos:]
+        pos += 1
+
+
+# -- values ----------------------------------------------------------------------------
+
+
+def _set_value(module: cst.Module, found: _Found, new: str) -> cst.Module:
     index, statement, small = found
-    current = expression_identity(_code(module, small.value))
+    changed = small.with_changes(value=cst.parse_expression(new.strip()))
+    return _replace_statement(module, index, statement.with_changes(body=[changed]))
+
+
+def replace_value(module: Module, target: str, old: str, new: str) -> Module:
+    """Set module-level `target` from `old` to `new` (no-op if it already is `new`)."""
+    if isinstance(module, PartialModule):
+        member = _partial_assignment(module, target)
+        if member is None:
+            raise AnchorNotFound(f"the assignment `{target} = ...`")
+        node = member.syntax()[0][0]
+        assert isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None
+        current = ast.dump(node.value)
+    else:
+        found = _find_assignment(module, target)
+        if found is None:
+            raise AnchorNotFound(f"the assignment `{target} = ...`")
+        current = expression_identity(_code(module, found[2].value))
     if current == expression_identity(new):
         return module
     if current != expression_identity(old):
         raise AnchorNotFound(f"`{target} = {old}`")
-    changed = small.with_changes(value=cst.parse_expression(new.strip()))
-    return _replace_statement(module, index, statement.with_changes(body=[changed]))
+    if isinstance(module, PartialModule):
+        statement = _statement_module(member.code)
+        member.replace(_set_value(statement, _only_assignment(statement), new).code)
+        return module
+    return _set_value(module, found, new)
 
 
 # -- imports ---------------------------------------------------------------------------
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
 def _natural(text: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(
         (0, int(part), "") if part.isdigit() else (1, 0, part)
-        for part in re.split(r"(\d+)", text)
+        for part in _DIGITS.split(text)
         if part
     )
 
@@ -181,6 +424,11 @@ def _member_key(name: str, alias: str | None) -> tuple:
     )
 
 
+def _import_key(module_name: str, first: tuple[str, str | None]) -> tuple:
+    """isort order of `from module_name import first, ...` statements."""
+    return (_natural(module_name.lower()), _natural(module_name), _member_key(*first))
+
+
 def _module_name(node: cst.BaseExpression | None) -> str:
     if node is None:
         return ""
@@ -197,7 +445,12 @@ def _alias_parts(alias: cst.ImportAlias) -> tuple[str, str | None]:
     return name, asname
 
 
-def _from_imports(module: cst.Module, root: str) -> list[tuple[int, cst.ImportFrom]]:
+# A top-level `from module import names` statement: its index in the module's body, its
+# module and its (name, alias) pairs.
+_FromImport = tuple[int, str, Sequence[tuple[str, str | None]]]
+
+
+def _from_imports(module: cst.Module, root: str) -> list[_FromImport]:
     """Top-level `from <root>... import` statements (not relative, not `*`)."""
     found = []
     for index, statement in enumerate(module.body):
@@ -210,14 +463,21 @@ def _from_imports(module: cst.Module, root: str) -> list[tuple[int, cst.ImportFr
             continue
         name = _module_name(node.module)
         if name == root or name.startswith(root + "."):
-            found.append((index, node))
+            found.append((index, name, [_alias_parts(alias) for alias in node.names]))
     return found
 
 
-def _statement_key(node: cst.ImportFrom) -> tuple:
-    name = _module_name(node.module)
-    first = _alias_parts(node.names[0])
-    return (_natural(name.lower()), _natural(name), _member_key(*first))
+def _partial_from_imports(module: PartialModule, root: str) -> list[_FromImport]:
+    """`_from_imports` for a partial module."""
+    found = []
+    below = root + "."
+    for index, member in enumerate(module.block.members):
+        kind, _, _, name, level, parts = member.facts
+        if kind != "import" or level or parts[0][0] == "*":
+            continue
+        if name == root or name.startswith(below):
+            found.append((index, name, parts))
+    return found
 
 
 def _import_seq(node: cst.ImportFrom) -> Seq:
@@ -238,9 +498,9 @@ def _with_names(node: cst.ImportFrom, seq: Seq, parenthesized: bool) -> cst.Impo
     )
 
 
-def _one_line(node: cst.ImportFrom, names: Sequence[tuple[str, str | None]]) -> str:
+def _one_line(module_name: str, names: Sequence[tuple[str, str | None]]) -> str:
     listed = ", ".join(f"{name} as {alias}" if alias else name for name, alias in names)
-    return f"from {_module_name(node.module)} import {listed}"
+    return f"from {module_name} import {listed}"
 
 
 def _new_alias(name: str, alias: str | None) -> cst.ImportAlias:
@@ -248,105 +508,165 @@ def _new_alias(name: str, alias: str | None) -> cst.ImportAlias:
     return cst.ImportAlias(name=cst.parse_expression(name), asname=asname)
 
 
-def _one_line_names(name: str, alias: str | None) -> str:
-    return f"{name} as {alias}" if alias else name
-
-
-def _blank_prefix(lines: Sequence[cst.EmptyLine]) -> int:
-    count = 0
-    for line in lines:
-        if line.comment is not None:
-            break
-        count += 1
-    return count
-
-
-def add_import(
-    module: cst.Module, from_module: str, name: str, alias: str | None = None
-) -> cst.Module:
-    """Ensure `from from_module import name [as alias]`, at its isort position."""
-    root = from_module.split(".")[0]
-    imports = _from_imports(module, root)
-    for _, node in imports:
-        same_module = _module_name(node.module) == from_module
-        if same_module and (name, alias) in [_alias_parts(a) for a in node.names]:
-            return module
-    for index, node in imports:
-        if _module_name(node.module) == from_module:
-            return _merge_import(module, index, node, name, alias)
-    if not imports:
-        raise AnchorNotFound(f"a top-level `from {root}... import ...` statement")
-    statement = cst.parse_statement(f"from {from_module} import {_one_line_names(name, alias)}")
-    new_node = statement.body[0]
-    if _too_long(_one_line(new_node, [(name, alias)])):
-        seq = _import_seq(new_node)
+def _new_import(from_module: str, name: str, alias: str | None) -> cst.SimpleStatementLine:
+    """`from from_module import name [as alias]`, parenthesized when too long."""
+    statement = cst.parse_statement(_one_line(from_module, [(name, alias)]))
+    assert isinstance(statement, cst.SimpleStatementLine)
+    if _too_long(_one_line(from_module, [(name, alias)])):
+        node = statement.body[0]
+        assert isinstance(node, cst.ImportFrom)
+        seq = _import_seq(node)
         seq.explode()
-        statement = statement.with_changes(body=[_with_names(new_node, seq, True)])
-    key = _statement_key(new_node)
-    body = list(module.body)
-    later = [index for index, node in imports if _statement_key(node) > key]
-    if later:
-        at = later[0]
-        following = body[at]
-        blanks = _blank_prefix(following.leading_lines)
-        statement = statement.with_changes(leading_lines=following.leading_lines[:blanks])
-        body[at] = following.with_changes(leading_lines=following.leading_lines[blanks:])
-    else:
-        at = imports[-1][0] + 1
-    body.insert(at, statement)
-    return module.with_changes(body=body)
+        statement = statement.with_changes(body=[_with_names(node, seq, True)])
+    return statement
 
 
-def _merge_import(
-    module: cst.Module, index: int, node: cst.ImportFrom, name: str, alias: str | None
-) -> cst.Module:
+def _import_node(module: cst.Module, index: int) -> tuple[cst.SimpleStatementLine, cst.ImportFrom]:
+    statement = module.body[index]
+    assert isinstance(statement, cst.SimpleStatementLine)
+    node = statement.body[0]
+    assert isinstance(node, cst.ImportFrom)
+    return statement, node
+
+
+def _merge_import(module: cst.Module, index: int, name: str, alias: str | None) -> cst.Module:
+    """Add `name [as alias]` to the import statement at `index`, in isort order."""
+    statement, node = _import_node(module, index)
     seq = _import_seq(node)
     parts = [_alias_parts(a) for a in node.names]
     key = _member_key(name, alias)
     pos = next((i for i, part in enumerate(parts) if _member_key(*part) > key), len(parts))
     seq.insert(pos, _new_alias(name, alias))
     parenthesized = node.lpar is not None
-    if not seq.exploded and _too_long(_one_line(node, [*parts, (name, alias)])):
+    module_name = _module_name(node.module)
+    if not seq.exploded and _too_long(_one_line(module_name, [*parts, (name, alias)])):
         seq.explode()
         parenthesized = True
-    statement = module.body[index]
     changed = statement.with_changes(body=[_with_names(node, seq, parenthesized)])
     return _replace_statement(module, index, changed)
 
 
-def remove_import(
-    module: cst.Module, from_module: str, name: str, alias: str | None = None
-) -> cst.Module:
+def _drop_name(module: cst.Module, index: int, name: str, alias: str | None) -> cst.Module:
+    """Remove `name [as alias]` from the import statement at `index`, which has others."""
+    statement, node = _import_node(module, index)
+    parts = [_alias_parts(a) for a in node.names]
+    seq = _import_seq(node)
+    seq.remove(parts.index((name, alias)))
+    parenthesized = node.lpar is not None
+    remaining = [part for part in parts if part != (name, alias)]
+    module_name = _module_name(node.module)
+    if (
+        seq.exploded
+        and not any(has_comment(slot) for slot in seq.slots)
+        and _too_long(_one_line(module_name, parts))
+        and not _too_long(_one_line(module_name, remaining))
+    ):
+        # Undo the layout that adding the name forced.
+        seq.slots = (
+            [cst.SimpleWhitespace("")]
+            + [cst.SimpleWhitespace(" ")] * (len(remaining) - 1)
+            + [cst.SimpleWhitespace("")]
+        )
+        seq.trailing = False
+        parenthesized = False
+    changed = statement.with_changes(body=[_with_names(node, seq, parenthesized)])
+    return _replace_statement(module, index, changed)
+
+
+def _first_later(imports: list[_FromImport], module_name: str, key: tuple) -> int | None:
+    """The index of the first import statement that sorts after `key`, the key of a
+    statement importing from `module_name`."""
+    target = module_name.lower()
+    for index, name, parts in imports:
+        lower = name.lower()
+        at = _common_prefix(lower, target)
+        differ = at < min(len(lower), len(target))
+        if differ and not lower[at].isdigit() and not target[at].isdigit():
+            # They first differ outside numbers: plain order is natural order (and no tie).
+            if lower > target:
+                return index
+        elif _import_key(name, parts[0]) > key:
+            return index
+    return None
+
+
+def _common_prefix(left: str, right: str) -> int:
+    """The length of the common prefix of two strings."""
+    low, high = 0, min(len(left), len(right))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if left[:middle] == right[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def add_import(module: Module, from_module: str, name: str, alias: str | None = None) -> Module:
+    """Ensure `from from_module import name [as alias]`, at its isort position."""
+    root = from_module.split(".")[0]
+    if isinstance(module, PartialModule):
+        imports = _partial_from_imports(module, root)
+    else:
+        imports = _from_imports(module, root)
+    for _, module_name, parts in imports:
+        if module_name == from_module and (name, alias) in parts:
+            return module
+    for index, module_name, _ in imports:
+        if module_name == from_module:
+            if isinstance(module, PartialModule):
+                member = module.block.members[index]
+                statement = _statement_module(member.code)
+                member.replace(_merge_import(statement, 0, name, alias).code)
+                return module
+            return _merge_import(module, index, name, alias)
+    if not imports:
+        raise AnchorNotFound(f"a top-level `from {root}... import ...` statement")
+    statement = _new_import(from_module, name, alias)
+    later = _first_later(imports, from_module, _import_key(from_module, (name, alias)))
+    if isinstance(module, PartialModule):
+        _, code = _printed(statement, "", module.default_indent)
+        members = module.block.members
+        if later is None:
+            module.block.insert(imports[-1][0] + 1, "", code)
+        else:
+            blanks = _blank_text(members[later].leading)
+            members[later].leading = members[later].leading[len(blanks) :]
+            module.block.insert(later, blanks, code)
+        return module
+    body = list(module.body)
+    if later is None:
+        at = imports[-1][0] + 1
+    else:
+        at = later
+        following = body[at]
+        blanks = _blank_prefix(following.leading_lines)
+        statement = statement.with_changes(leading_lines=following.leading_lines[:blanks])
+        body[at] = following.with_changes(leading_lines=following.leading_lines[blanks:])
+    body.insert(at, statement)
+    return module.with_changes(body=body)
+
+
+def remove_import(module: Module, from_module: str, name: str, alias: str | None = None) -> Module:
     """Remove `name [as alias]` from `from from_module import ...` (the whole statement
     when it was the only name); no-op when absent."""
-    for index, node in _from_imports(module, from_module.split(".")[0]):
-        if _module_name(node.module) != from_module:
-            continue
-        parts = [_alias_parts(a) for a in node.names]
-        if (name, alias) not in parts:
+    root = from_module.split(".")[0]
+    partial = isinstance(module, PartialModule)
+    imports = _partial_from_imports(module, root) if partial else _from_imports(module, root)
+    for index, module_name, parts in imports:
+        if module_name != from_module or (name, alias) not in parts:
             continue
         if len(parts) == 1:
+            if partial:
+                _remove_member(module.block, index)
+                return module
             return _remove_top_level(module, index)
-        seq = _import_seq(node)
-        seq.remove(parts.index((name, alias)))
-        parenthesized = node.lpar is not None
-        remaining = [part for part in parts if part != (name, alias)]
-        if (
-            seq.exploded
-            and not any(has_comment(slot) for slot in seq.slots)
-            and _too_long(_one_line(node, parts))
-            and not _too_long(_one_line(node, remaining))
-        ):
-            # Undo the layout that adding the name forced.
-            seq.slots = (
-                [cst.SimpleWhitespace("")]
-                + [cst.SimpleWhitespace(" ")] * (len(remaining) - 1)
-                + [cst.SimpleWhitespace("")]
-            )
-            seq.trailing = False
-            parenthesized = False
-        changed = module.body[index].with_changes(body=[_with_names(node, seq, parenthesized)])
-        return _replace_statement(module, index, changed)
+        if partial:
+            member = module.block.members[index]
+            statement = _statement_module(member.code)
+            member.replace(_drop_name(statement, 0, name, alias).code)
+            return module
+        return _drop_name(module, index, name, alias)
     return module
 
 
@@ -359,6 +679,14 @@ def _remove_top_level(module: cst.Module, index: int) -> cst.Module:
         following = body[index]
         body[index] = following.with_changes(leading_lines=[*blanks, *following.leading_lines])
     return module.with_changes(body=body)
+
+
+def _remove_member(block: Block, index: int) -> None:
+    """`_remove_top_level` for a partial module."""
+    removed = block.pop(index)
+    if index < len(block.members):
+        following = block.members[index]
+        following.leading = _blank_text(removed.leading) + following.leading
 
 
 # -- statements in a scope -------------------------------------------------------------
@@ -415,6 +743,32 @@ def _scope(module: cst.Module, scope: str) -> tuple[list[cst.BaseStatement], _Re
     return inner_body, rebuild_inner
 
 
+def _partial_named(block: Block, name: str, kinds: tuple[str, ...]) -> Member | None:
+    for member in block.members:
+        if member.kind in kinds and member.name == name:
+            return member
+    return None
+
+
+def _partial_scope(module: PartialModule, scope: str) -> Block:
+    """The block of `scope`, opened; `_scope` for a partial module."""
+    if not scope:
+        return module.block
+    outer_name, _, inner_name = scope.partition(".")
+    outer_kinds = ("class",) if inner_name else ("class", "function")
+    outer = _partial_named(module.block, outer_name, outer_kinds)
+    if outer is None:
+        kind = "class" if inner_name else "class or function"
+        raise AnchorNotFound(f"the {kind} `{outer_name}`")
+    outer_body = open_body(outer, f"`{outer_name}`")
+    if not inner_name:
+        return outer_body
+    inner = _partial_named(outer_body, inner_name, ("function",))
+    if inner is None:
+        raise AnchorNotFound(f"the method `{scope}`")
+    return open_body(inner, f"`{scope}`")
+
+
 def _parse_statement(code: str) -> cst.BaseStatement:
     """One statement, with the comment and blank lines before it as leading lines."""
     parsed = cst.parse_module(textwrap.dedent(code))
@@ -429,42 +783,59 @@ def _parse_statement(code: str) -> cst.BaseStatement:
 
 
 def add_statement(
-    module: cst.Module,
+    module: Module,
     scope: str,
     code: str,
     placement: Placement,
     after: str | None = None,
-) -> cst.Module:
+) -> Module:
     """Add one statement to `scope` ("" module, "Class", "function", "Class.method").
 
     Its default position is right after the statement whose identity is `after` (when
     given and found), else the end of the scope; siblings owned by packs order it
     canonically.
     """
-    body, rebuild = _scope(module, scope)
-    identities = [_statement_identity(module, statement) for statement in body]
+    if isinstance(module, PartialModule):
+        block = _partial_scope(module, scope)
+        identities = block.identities()
+    else:
+        body, rebuild = _scope(module, scope)
+        identities = [_statement_identity(module, statement) for statement in body]
     if statement_identity(code) in identities:
         return module
-    default = len(body)
+    default = len(identities)
     if after is not None and after in identities:
         default = identities.index(after) + 1
     pos = insertion_index(identities, placement, default)
-    body.insert(pos, _parse_statement(code))
+    statement = _parse_statement(code)
+    if isinstance(module, PartialModule):
+        block.insert(pos, *_printed(statement, block.indent, module.default_indent))
+        return module
+    body.insert(pos, statement)
     return rebuild(body)
 
 
-def remove_statement(module: cst.Module, scope: str, code: str) -> cst.Module:
+def remove_statement(module: Module, scope: str, code: str) -> Module:
     """Remove the statement `code` (with its leading comment lines) from `scope`.
 
     A statement of the same identity whose code differs (the user changed it) is left
     alone, as is a missing one.
     """
+    if isinstance(module, PartialModule):
+        block = _partial_scope(module, scope)
+        identity = statement_identity(code)
+        if identity not in block.identities():
+            return module
+        member = block.members[block.identities().index(identity)]
+        if same_code(member.syntax()[0], code):
+            block.pop(block.members.index(member))
+        return module
     body, rebuild = _scope(module, scope)
     identity = statement_identity(code)
     for index, statement in enumerate(body):
         if _statement_identity(module, statement) != identity:
             continue
-        if not same_code(_code(module, statement), code):
+        if not _same_code(_code(module, statement), code):
             return module
         del body[index]
         return rebuild(body)

@@ -80,6 +80,7 @@ def test_compose_check_finds_broken_references(project: Path, tmp_path: Path) ->
         "service `web`: command runs module `app.entrypoints.gone`, "
         "which the project does not have",
         "service `web` depends on `cache`, not a service",
+        "service `dev` depends on `cache`, not a service",
         "service `redis` mounts volume `lost-data`, not declared",
         "service `worker-system` depends on `cache`, not a service",
         "service `worker-default` depends on `cache`, not a service",
