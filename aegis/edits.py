@@ -441,6 +441,79 @@ class EnvSecret(Edit):
         return f"the generated secret `{self.key}`"
 
 
+@dataclass(frozen=True)
+class YamlEntry(Edit):
+    """`key: value` in the mapping at the key path `at` of any YAML file (`()`: the root),
+    e.g. a service container of a CI workflow: `("jobs", "test", "services")`."""
+
+    path: str
+    at: tuple[str, ...]
+    key: str
+    value: Any
+    document: ClassVar[str] = "yaml"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "at", tuple(self.at))  # from data, a list
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.at, self.key))
+
+    def anchor(self) -> tuple[str, ...]:
+        return ("yaml-entry", self.path, *self.at)
+
+    def identity(self, pack: str) -> str:
+        return self.key
+
+    def apply(self, doc: Any, placement: Placement, pack: str) -> Any:
+        from aegis.edit import yaml
+
+        return yaml.add_entry(doc, self.at, self.key, self.value, placement)
+
+    def revert(self, doc: Any, pack: str) -> Any:
+        from aegis.edit import yaml
+
+        return yaml.remove_entry(doc, self.at, self.key)
+
+    def describe(self) -> str:
+        return f"`{self.key}` in `{'.'.join(self.at) or '(document)'}`"
+
+
+@dataclass(frozen=True)
+class YamlListItem(Edit):
+    """One item of the list at the key path `at` of any YAML file, e.g. a resource of a
+    `kustomization.yaml`: `YamlListItem(path, ("resources",), "worker.yaml")`."""
+
+    path: str
+    at: tuple[str, ...]
+    item: Any
+    document: ClassVar[str] = "yaml"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "at", tuple(self.at))  # from data, a list
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.at, ids.item_identity(self.item)))
+
+    def anchor(self) -> tuple[str, ...]:
+        return ("yaml-list", self.path, *self.at)
+
+    def identity(self, pack: str) -> str:
+        return ids.item_identity(self.item)
+
+    def apply(self, doc: Any, placement: Placement, pack: str) -> Any:
+        from aegis.edit import yaml
+
+        return yaml.add_item(doc, self.at, self.item, placement)
+
+    def revert(self, doc: Any, pack: str) -> Any:
+        from aegis.edit import yaml
+
+        return yaml.remove_item(doc, self.at, self.item)
+
+    def describe(self) -> str:
+        return f"the item {self.item!r} of `{'.'.join(self.at)}`"
+
+
 def register(
     path: str, list_name: str, module: str, name: str, alias: str | None = None
 ) -> tuple[Import, ListItem]:

@@ -35,6 +35,8 @@ from aegis.edits import (
     Script,
     Statement,
     TextBlock,
+    YamlEntry,
+    YamlListItem,
 )
 from aegis.pack import PACK_API, Option, Options, Pack
 
@@ -61,5 +63,7 @@ __all__ = [
     "Setting",
     "Statement",
     "TextBlock",
+    "YamlEntry",
+    "YamlListItem",
     "anchors",
 ]

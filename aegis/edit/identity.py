@@ -50,3 +50,10 @@ def dependency_identity(requirement: str) -> str:
     from packaging.utils import canonicalize_name
 
     return canonicalize_name(Requirement(requirement).name)
+
+
+def item_identity(item: object) -> str:
+    """Identity of a YAML list item: its data, canonically written."""
+    import json
+
+    return json.dumps(item, sort_keys=True, default=str)

@@ -24,6 +24,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from aegis.edit.base import AnchorNotFound, EditError, Placement, insertion_index
+from aegis.edit.identity import item_identity
 
 
 def _update_key_value(self: CommentedMap, key: Any) -> None:
@@ -388,3 +389,68 @@ def add_environment(
 def remove_environment(data: Any, service: str, variable: str) -> Any:
     """Remove `variable` from the environment of `service` (dropped when empty)."""
     return _remove_from_submapping(data, service, "environment", variable)
+
+
+# -- any YAML document: entries of a mapping, items of a sequence ----------------------
+
+
+def _at(data: Any, at: tuple[str, ...], kind: type) -> Any:
+    """The node at the key path `at` from the document's root, which must be a `kind`."""
+    node = data
+    for depth, key in enumerate(at):
+        if not isinstance(node, CommentedMap) or key not in node:
+            raise AnchorNotFound(f"`{'.'.join(at[: depth + 1])}`")
+        node = node[key]
+    if not isinstance(node, kind):
+        what = "mapping" if kind is CommentedMap else "list"
+        raise AnchorNotFound(f"the {what} `{'.'.join(at) or '(document)'}`")
+    return node
+
+
+def add_entry(data: Any, at: tuple[str, ...], key: str, value: Any, placement: Placement) -> Any:
+    """Add `key: value` to the mapping at `at` (kept as it is if `key` is there)."""
+    mapping = _at(data, at, CommentedMap)
+    _add(mapping, key, _to_node(value), placement, blank_by_default=False)
+    return data
+
+
+def remove_entry(data: Any, at: tuple[str, ...], key: str) -> Any:
+    """Remove `key` from the mapping at `at` (no-op when absent)."""
+    mapping = _at(data, at, CommentedMap)
+    if key in _own_keys(mapping):
+        _remove_entry(mapping, key, _separator(mapping, blank_by_default=False))
+    return data
+
+
+def add_item(data: Any, at: tuple[str, ...], item: Any, placement: Placement) -> Any:
+    """Add `item` to the sequence at `at`, at its canonical place (no-op if it is there)."""
+    sequence = _at(data, at, CommentedSeq)
+    identities = [item_identity(existing) for existing in sequence]
+    if item_identity(item) in identities:
+        return data
+    pos = insertion_index(identities, placement, len(identities))
+    if pos == len(sequence) and len(sequence):
+        # The lines after the last item (before the next key) stay after the list.
+        rest = _trailing_rest(sequence, len(sequence) - 1)
+        _set_trailing_rest(sequence, len(sequence) - 1, "")
+        sequence.insert(pos, _to_node(item))
+        _set_trailing_rest(sequence, pos, rest)
+    else:
+        sequence.insert(pos, _to_node(item))
+    return data
+
+
+def remove_item(data: Any, at: tuple[str, ...], item: Any) -> Any:
+    """Remove `item` from the sequence at `at` (no-op when absent): the inverse of
+    `add_item`."""
+    sequence = _at(data, at, CommentedSeq)
+    identities = [item_identity(existing) for existing in sequence]
+    if item_identity(item) not in identities:
+        return data
+    pos = identities.index(item_identity(item))
+    last = pos == len(sequence) - 1
+    rest = _trailing_rest(sequence, pos) if last else ""
+    del sequence[pos]
+    if last and len(sequence):
+        _set_trailing_rest(sequence, len(sequence) - 1, rest)
+    return data
