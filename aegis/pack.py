@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 if TYPE_CHECKING:
     from aegis.edits import Edit
@@ -18,17 +18,17 @@ if TYPE_CHECKING:
 PACK_API = 1
 """The version of the pack interface this Aegis offers (`Pack.api`)."""
 
-Options = Mapping[str, str]
+Options: TypeAlias = Mapping[str, str]
 """Project options, keyed `<pack>_<option>` (e.g. `database_engine`)."""
 
-Kind = Literal["component", "service", "integration"]
+Kind: TypeAlias = Literal["component", "service", "integration"]
 KINDS: tuple[Kind, ...] = ("component", "service", "integration")
 
-Declared = "Edit | Iterable[Edit]"
-EditsFunction = Callable[[Options], Iterable[Declared]]
+Declared: TypeAlias = "Edit | Iterable[Edit]"
+EditsFunction: TypeAlias = Callable[[Options], Iterable[Declared]]
 """A pack's edits: a function of the options returning edits, or tuples of edits (what the
 helpers of `aegis.anchors` return), in order."""
-FilesWhen = Callable[[str, Options], bool]
+FilesWhen: TypeAlias = Callable[[str, Options], bool]
 
 
 @dataclass(frozen=True)

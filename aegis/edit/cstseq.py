@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import libcst as cst
 
@@ -30,12 +31,18 @@ def _is_empty(ws: cst.BaseParenthesizableWhitespace) -> bool:
 def has_comment(ws: cst.BaseParenthesizableWhitespace) -> bool:
     if not isinstance(ws, cst.ParenthesizedWhitespace):
         return False
-    lines = [ws.first_line, *ws.empty_lines]
+    lines: list[cst.TrailingWhitespace | cst.EmptyLine] = [ws.first_line, *ws.empty_lines]
     return any(line.comment is not None for line in lines)
 
 
-Item = cst.Element | cst.StarredElement | cst.ImportAlias
-Ws = cst.BaseParenthesizableWhitespace
+Item: TypeAlias = cst.BaseElement | cst.ImportAlias  # a list's element, an imported name
+Ws: TypeAlias = cst.BaseParenthesizableWhitespace
+
+
+def _comma(item: Item) -> cst.Comma:
+    """The comma after an item that is not the last one (the parser always writes it)."""
+    assert isinstance(item.comma, cst.Comma)
+    return item.comma
 
 
 @dataclass
@@ -55,11 +62,12 @@ class Seq:
     def read(cls, items: Sequence[Item], open_ws: Ws, close_ws: Ws) -> Seq:
         """Split a sequence into its items and the whitespace between them."""
         slots = [open_ws]
-        slots += [item.comma.whitespace_after for item in items[:-1]]
+        slots += [_comma(item).whitespace_after for item in items[:-1]]
         trailing = bool(items) and isinstance(items[-1].comma, cst.Comma)
-        close_extra: cst.BaseParenthesizableWhitespace = cst.SimpleWhitespace("")
+        close_extra: Ws = cst.SimpleWhitespace("")
         if items:
-            after_last = items[-1].comma.whitespace_after if trailing else None
+            last_comma = items[-1].comma
+            after_last = last_comma.whitespace_after if isinstance(last_comma, cst.Comma) else None
             if after_last is None or _is_empty(after_last):
                 slots.append(close_ws)
             else:
@@ -70,11 +78,12 @@ class Seq:
     def write(self) -> tuple[list[Item], Ws, Ws]:
         """The items with their commas, the whitespace after the opening bracket and the
         whitespace before the closing one."""
-        items = []
+        items: list[Item] = []
         last = len(self.items) - 1
         for k, item in enumerate(self.items):
             before = item.comma.whitespace_before if isinstance(item.comma, cst.Comma) else None
             before = before or cst.SimpleWhitespace("")
+            comma: cst.Comma | cst.MaybeSentinel
             if k < last:
                 comma = cst.Comma(whitespace_before=before, whitespace_after=self.slots[k + 1])
             elif not self.trailing:
@@ -95,7 +104,7 @@ class Seq:
 
     def explode(self) -> None:
         """One item per line with a trailing comma (the layout `ruff format` keeps)."""
-        self.slots = [_newline_ws(INDENT) for _ in self.items] + [_newline_ws("")]
+        self.slots = [*(_newline_ws(INDENT) for _ in self.items), _newline_ws("")]
         self.trailing = True
         self.close_extra = cst.SimpleWhitespace("")
 
@@ -106,13 +115,14 @@ class Seq:
             self.explode()
             return
         self.items.insert(pos, item)
-        if self.exploded and isinstance(self.slots[pos], cst.ParenthesizedWhitespace):
-            # The line ending (and comment) before the split stays with the previous
-            # item; the comment lines and indentation after it go with the next one.
-            split = self.slots[pos]
-            before = split.with_changes(
-                empty_lines=[], indent=True, last_line=self.slots[0].last_line
-            )
+        first, split = self.slots[0], self.slots[pos]
+        if isinstance(first, cst.ParenthesizedWhitespace) and isinstance(
+            split, cst.ParenthesizedWhitespace
+        ):
+            # Exploded, and split at a line break: the line ending (and comment) before the
+            # split stays with the previous item; the comment lines and indentation after it
+            # go with the next one.
+            before = split.with_changes(empty_lines=[], indent=True, last_line=first.last_line)
             after = split.with_changes(first_line=cst.TrailingWhitespace())
             self.slots[pos : pos + 1] = [before, after]
         else:

@@ -171,7 +171,9 @@ class Member:
         if self.nodes is None:
             code = self.current_code()
             if self.indent:
-                self.nodes, self.line0 = _parse(f"if 1:\n{code}").body[0].body, 2
+                wrapper = _parse(f"if 1:\n{code}").body[0]
+                assert isinstance(wrapper, ast.If)
+                self.nodes, self.line0 = wrapper.body, 2
             else:
                 self.nodes, self.line0 = _parse(code).body, 1
         return self.nodes, self.line0

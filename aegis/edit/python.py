@@ -17,6 +17,7 @@ import ast
 import re
 import textwrap
 from collections.abc import Callable, Sequence
+from typing import TypeAlias
 
 import libcst as cst
 
@@ -46,7 +47,9 @@ __all__ = [
 
 LINE_LENGTH = 88
 
-Module = cst.Module | PartialModule
+Module: TypeAlias = cst.Module | PartialModule
+# A statement of a module's body (`libcst.BaseStatement` has these two kinds).
+_Statement: TypeAlias = cst.SimpleStatementLine | cst.BaseCompoundStatement
 
 # -- shared helpers --------------------------------------------------------------------
 
@@ -94,12 +97,17 @@ def _blank_prefix(lines: Sequence[cst.EmptyLine]) -> int:
     return count
 
 
+_BLANK_LINES = re.compile(r"(?:[ \t]*\n)*")
+
+
 def _blank_text(leading: str) -> str:
     """The blank lines that open `leading` (the text of `_blank_prefix`'s lines)."""
-    return re.match(r"(?:[ \t]*\n)*", leading).group()
+    match = _BLANK_LINES.match(leading)
+    assert match is not None  # the pattern matches the empty string
+    return match.group()
 
 
-def _printed(statement: cst.BaseStatement, indent: str, default_indent: str) -> tuple[str, str]:
+def _printed(statement: _Statement, indent: str, default_indent: str) -> tuple[str, str]:
     """A new statement as libcst prints it in a block of indentation `indent`: the text of
     its leading lines, and the rest."""
 
@@ -123,7 +131,13 @@ def _statement_module(code: str) -> cst.Module:
 
 # -- module-level assignments ----------------------------------------------------------
 
-_Found = tuple[int, cst.SimpleStatementLine, cst.Assign | cst.AnnAssign]
+# A module-level assignment of one name: the statement's index in the module's body, the
+# statement, the assignment in it and the value assigned.
+_Found: TypeAlias = tuple[
+    int, cst.SimpleStatementLine, cst.Assign | cst.AnnAssign, cst.BaseExpression
+]
+# An assignment of a list.
+_FoundList: TypeAlias = tuple[int, cst.SimpleStatementLine, cst.Assign | cst.AnnAssign, cst.List]
 
 
 def _find_assignment(module: cst.Module, target: str) -> _Found | None:
@@ -132,13 +146,13 @@ def _find_assignment(module: cst.Module, target: str) -> _Found | None:
             continue
         small = statement.body[0]
         if isinstance(small, cst.Assign) and len(small.targets) == 1:
-            name = small.targets[0].target
+            name, value = small.targets[0].target, small.value
         elif isinstance(small, cst.AnnAssign) and small.value is not None:
-            name = small.target
+            name, value = small.target, small.value
         else:
             continue
         if isinstance(name, cst.Name) and name.value == target:
-            return index, statement, small
+            return index, statement, small, value
     return None
 
 
@@ -155,11 +169,11 @@ def _only_assignment(module: cst.Module) -> _Found:
     statement = module.body[0]
     assert isinstance(statement, cst.SimpleStatementLine)
     small = statement.body[0]
-    assert isinstance(small, cst.Assign | cst.AnnAssign)
-    return 0, statement, small
+    assert isinstance(small, cst.Assign | cst.AnnAssign) and small.value is not None
+    return 0, statement, small, small.value
 
 
-def _replace_statement(module: cst.Module, index: int, statement: cst.BaseStatement) -> cst.Module:
+def _replace_statement(module: cst.Module, index: int, statement: _Statement) -> cst.Module:
     body = list(module.body)
     body[index] = statement
     return module.with_changes(body=body)
@@ -168,11 +182,13 @@ def _replace_statement(module: cst.Module, index: int, statement: cst.BaseStatem
 # -- lists -----------------------------------------------------------------------------
 
 
-def _find_list(module: cst.Module, list_name: str) -> _Found:
+def _find_list(module: cst.Module, list_name: str) -> _FoundList:
     found = _find_assignment(module, list_name)
-    if found is None or not isinstance(found[2].value, cst.List):
-        raise AnchorNotFound(f"the list `{list_name}`")
-    return found
+    if found is not None:
+        index, statement, small, value = found
+        if isinstance(value, cst.List):
+            return index, statement, small, value
+    raise AnchorNotFound(f"the list `{list_name}`")
 
 
 def _partial_list(module: PartialModule, list_name: str) -> Member:
@@ -182,8 +198,8 @@ def _partial_list(module: PartialModule, list_name: str) -> Member:
     return member
 
 
-def _list_seq(found: _Found) -> Seq:
-    value = found[2].value
+def _list_seq(found: _FoundList) -> Seq:
+    value = found[3]
     return Seq.read(
         value.elements,
         value.lbracket.whitespace_after,
@@ -191,10 +207,9 @@ def _list_seq(found: _Found) -> Seq:
     )
 
 
-def _with_list(module: cst.Module, found: _Found, seq: Seq) -> cst.Module:
-    index, statement, small = found
+def _with_list(module: cst.Module, found: _FoundList, seq: Seq) -> cst.Module:
+    index, statement, small, old = found
     items, open_ws, close_ws = seq.write()
-    old = small.value
     new_list = old.with_changes(
         elements=items,
         lbracket=old.lbracket.with_changes(whitespace_after=open_ws),
@@ -204,7 +219,7 @@ def _with_list(module: cst.Module, found: _Found, seq: Seq) -> cst.Module:
     return _replace_statement(module, index, new_statement)
 
 
-def _insert_element(module: cst.Module, found: _Found, pos: int, item: str) -> cst.Module:
+def _insert_element(module: cst.Module, found: _FoundList, pos: int, item: str) -> cst.Module:
     seq = _list_seq(found)
     seq.insert(pos, cst.Element(cst.parse_expression(item.strip())))
     result = _with_list(module, found, seq)
@@ -214,7 +229,7 @@ def _insert_element(module: cst.Module, found: _Found, pos: int, item: str) -> c
     return result
 
 
-def _remove_element(module: cst.Module, found: _Found, pos: int) -> cst.Module:
+def _remove_element(module: cst.Module, found: _FoundList, pos: int) -> cst.Module:
     seq = _list_seq(found)
     seq.remove(pos)
     return _with_list(module, found, seq)
@@ -231,7 +246,7 @@ def add_list_item(module: Module, list_name: str, item: str, placement: Placemen
         _edit_list(member, {pos - 1, pos}, pos, lambda m, f, p: _insert_element(m, f, p, item))
         return module
     found = _find_list(module, list_name)
-    identities = [_element_identity(module, element) for element in found[2].value.elements]
+    identities = [_element_identity(module, element) for element in found[3].elements]
     if expression_identity(item) in identities:
         return module
     pos = insertion_index(identities, placement, len(identities))
@@ -250,14 +265,14 @@ def remove_list_item(module: Module, list_name: str, item: str) -> Module:
         _edit_list(member, {pos - 1, pos, pos + 1}, pos, _remove_element)
         return module
     found = _find_list(module, list_name)
-    identities = [_element_identity(module, element) for element in found[2].value.elements]
+    identities = [_element_identity(module, element) for element in found[3].elements]
     identity = expression_identity(item)
     if identity not in identities:
         return module
     return _remove_element(module, found, identities.index(identity))
 
 
-_ListEdit = Callable[[cst.Module, _Found, int], cst.Module]
+_ListEdit: TypeAlias = Callable[[cst.Module, _FoundList, int], cst.Module]
 
 
 def _edit_list(member: Member, keep: set[int], pos: int, edit: _ListEdit) -> None:
@@ -275,10 +290,10 @@ def _edit_list(member: Member, keep: set[int], pos: int, edit: _ListEdit) -> Non
     kept = {index for index in keep | {count - 1} if 0 <= index < count}
     reduced, chunks, at = _elide_elements(code, elements, kept, pos)
     statement = _statement_module(reduced)
-    if chunks and not _list_seq(_only_assignment(statement)).exploded:
+    if chunks and not _list_seq(_find_list(statement, member.name)).exploded:
         # An inline list may be laid out again as a whole: edit all of it.
         statement, chunks, at = _statement_module(code), {}, pos
-    result = edit(statement, _only_assignment(statement), at).code
+    result = edit(statement, _find_list(statement, member.name), at).code
     for placeholder, chunk in chunks.items():
         assert result.count(placeholder) == 1
         result = result.replace(placeholder, chunk)
@@ -290,7 +305,8 @@ def _elide_elements(
 ) -> tuple[str, dict[str, str], int]:
     """`code` with each run of elements not in `kept` (each followed by a comma) replaced by
     a placeholder `name,`; the text each placeholder stands for; and `pos` in the new list."""
-    runs, start = [], 0  # runs of element indexes, first and last
+    runs: list[tuple[int, int]] = []  # runs of element indexes, first and last
+    start = 0
     for index in sorted(kept):
         if start < index:
             runs.append((start, index - 1))
@@ -301,7 +317,9 @@ def _elide_elements(
     prefix = "_aegis_elided"
     while prefix in code:
         prefix += "_"
-    pieces, chunks, cursor = [], {}, 0
+    pieces: list[str] = []
+    chunks: dict[str, str] = {}
+    cursor = 0
     for number, (first, last) in enumerate(runs):
         if first == 0:
             after = offset(*elements.bracket) + 1  # after `[`
@@ -363,9 +381,19 @@ def _comma(code: str, pos: int) -> int:
 
 
 def _set_value(module: cst.Module, found: _Found, new: str) -> cst.Module:
-    index, statement, small = found
+    index, statement, small, _ = found
     changed = small.with_changes(value=cst.parse_expression(new.strip()))
     return _replace_statement(module, index, statement.with_changes(body=[changed]))
+
+
+def _value_changes(current: str, target: str, old: str, new: str) -> bool:
+    """Whether the value of `target`, of identity `current`, is to be set from `old` to `new`
+    (not when it already is `new`)."""
+    if current == expression_identity(new):
+        return False
+    if current != expression_identity(old):
+        raise AnchorNotFound(f"`{target} = {old}`")
+    return True
 
 
 def replace_value(module: Module, target: str, old: str, new: str) -> Module:
@@ -376,21 +404,16 @@ def replace_value(module: Module, target: str, old: str, new: str) -> Module:
             raise AnchorNotFound(f"the assignment `{target} = ...`")
         node = member.syntax()[0][0]
         assert isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None
-        current = ast.dump(node.value)
-    else:
-        found = _find_assignment(module, target)
-        if found is None:
-            raise AnchorNotFound(f"the assignment `{target} = ...`")
-        current = expression_identity(_code(module, found[2].value))
-    if current == expression_identity(new):
+        if _value_changes(ast.dump(node.value), target, old, new):
+            statement = _statement_module(member.code)
+            member.replace(_set_value(statement, _only_assignment(statement), new).code)
         return module
-    if current != expression_identity(old):
-        raise AnchorNotFound(f"`{target} = {old}`")
-    if isinstance(module, PartialModule):
-        statement = _statement_module(member.code)
-        member.replace(_set_value(statement, _only_assignment(statement), new).code)
-        return module
-    return _set_value(module, found, new)
+    found = _find_assignment(module, target)
+    if found is None:
+        raise AnchorNotFound(f"the assignment `{target} = ...`")
+    if _value_changes(expression_identity(_code(module, found[3])), target, old, new):
+        return _set_value(module, found, new)
+    return module
 
 
 # -- imports ---------------------------------------------------------------------------
@@ -399,7 +422,13 @@ def replace_value(module: Module, target: str, old: str, new: str) -> Module:
 _DIGITS = re.compile(r"(\d+)")
 
 
-def _natural(text: str) -> tuple[tuple[int, int, str], ...]:
+# Sort keys: natural order of a text (numbers by value), of an imported name, of an import.
+_Natural: TypeAlias = tuple[tuple[int, int, str], ...]
+_MemberKey: TypeAlias = tuple[int, _Natural, _Natural, bool, _Natural]
+_ImportKey: TypeAlias = tuple[_Natural, _Natural, _MemberKey]
+
+
+def _natural(text: str) -> _Natural:
     return tuple(
         (0, int(part), "") if part.isdigit() else (1, 0, part)
         for part in _DIGITS.split(text)
@@ -407,7 +436,7 @@ def _natural(text: str) -> tuple[tuple[int, int, str], ...]:
     )
 
 
-def _member_key(name: str, alias: str | None) -> tuple:
+def _member_key(name: str, alias: str | None) -> _MemberKey:
     """isort order of imported names: CONSTANTS, Classes, others; case-insensitive."""
     if len(name) > 1 and name.isupper():
         kind = 0
@@ -424,7 +453,7 @@ def _member_key(name: str, alias: str | None) -> tuple:
     )
 
 
-def _import_key(module_name: str, first: tuple[str, str | None]) -> tuple:
+def _import_key(module_name: str, first: tuple[str, str | None]) -> _ImportKey:
     """isort order of `from module_name import first, ...` statements."""
     return (_natural(module_name.lower()), _natural(module_name), _member_key(*first))
 
@@ -441,18 +470,21 @@ def _module_name(node: cst.BaseExpression | None) -> str:
 
 def _alias_parts(alias: cst.ImportAlias) -> tuple[str, str | None]:
     name = _module_name(alias.name)
-    asname = alias.asname.name.value if alias.asname else None
-    return name, asname
+    if alias.asname is None:
+        return name, None
+    asname = alias.asname.name
+    assert isinstance(asname, cst.Name)  # libcst's `ImportAlias` allows only a name there
+    return name, asname.value
 
 
 # A top-level `from module import names` statement: its index in the module's body, its
 # module and its (name, alias) pairs.
-_FromImport = tuple[int, str, Sequence[tuple[str, str | None]]]
+_FromImport: TypeAlias = tuple[int, str, Sequence[tuple[str, str | None]]]
 
 
 def _from_imports(module: cst.Module, root: str) -> list[_FromImport]:
     """Top-level `from <root>... import` statements (not relative, not `*`)."""
-    found = []
+    found: list[_FromImport] = []
     for index, statement in enumerate(module.body):
         if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
             continue
@@ -469,7 +501,7 @@ def _from_imports(module: cst.Module, root: str) -> list[_FromImport]:
 
 def _partial_from_imports(module: PartialModule, root: str) -> list[_FromImport]:
     """`_from_imports` for a partial module."""
-    found = []
+    found: list[_FromImport] = []
     below = root + "."
     for index, member in enumerate(module.block.members):
         kind, _, _, name, level, parts = member.facts
@@ -480,11 +512,25 @@ def _partial_from_imports(module: PartialModule, root: str) -> list[_FromImport]
     return found
 
 
+def _imports_from(module: Module, root: str) -> list[_FromImport]:
+    if isinstance(module, PartialModule):
+        return _partial_from_imports(module, root)
+    return _from_imports(module, root)
+
+
+def _names(node: cst.ImportFrom) -> Sequence[cst.ImportAlias]:
+    """The names a `from ... import` statement imports."""
+    if isinstance(node.names, cst.ImportStar):
+        module_name = _module_name(node.module)
+        raise EditError(f"`from {module_name} import *` cannot be edited name by name")
+    return node.names
+
+
 def _import_seq(node: cst.ImportFrom) -> Seq:
-    if node.lpar is None:
-        empty = cst.SimpleWhitespace("")
-        return Seq.read(node.names, empty, empty)
-    return Seq.read(node.names, node.lpar.whitespace_after, node.rpar.whitespace_before)
+    if node.lpar is not None and node.rpar is not None:
+        return Seq.read(_names(node), node.lpar.whitespace_after, node.rpar.whitespace_before)
+    empty = cst.SimpleWhitespace("")
+    return Seq.read(_names(node), empty, empty)
 
 
 def _with_names(node: cst.ImportFrom, seq: Seq, parenthesized: bool) -> cst.ImportFrom:
@@ -504,8 +550,11 @@ def _one_line(module_name: str, names: Sequence[tuple[str, str | None]]) -> str:
 
 
 def _new_alias(name: str, alias: str | None) -> cst.ImportAlias:
+    node = cst.parse_expression(name)
+    if not isinstance(node, cst.Name | cst.Attribute):
+        raise EditError(f"`{name}` is not a name to import")
     asname = cst.AsName(cst.Name(alias)) if alias else None
-    return cst.ImportAlias(name=cst.parse_expression(name), asname=asname)
+    return cst.ImportAlias(name=node, asname=asname)
 
 
 def _new_import(from_module: str, name: str, alias: str | None) -> cst.SimpleStatementLine:
@@ -533,7 +582,7 @@ def _merge_import(module: cst.Module, index: int, name: str, alias: str | None) 
     """Add `name [as alias]` to the import statement at `index`, in isort order."""
     statement, node = _import_node(module, index)
     seq = _import_seq(node)
-    parts = [_alias_parts(a) for a in node.names]
+    parts = [_alias_parts(a) for a in _names(node)]
     key = _member_key(name, alias)
     pos = next((i for i, part in enumerate(parts) if _member_key(*part) > key), len(parts))
     seq.insert(pos, _new_alias(name, alias))
@@ -549,7 +598,7 @@ def _merge_import(module: cst.Module, index: int, name: str, alias: str | None) 
 def _drop_name(module: cst.Module, index: int, name: str, alias: str | None) -> cst.Module:
     """Remove `name [as alias]` from the import statement at `index`, which has others."""
     statement, node = _import_node(module, index)
-    parts = [_alias_parts(a) for a in node.names]
+    parts = [_alias_parts(a) for a in _names(node)]
     seq = _import_seq(node)
     seq.remove(parts.index((name, alias)))
     parenthesized = node.lpar is not None
@@ -562,18 +611,18 @@ def _drop_name(module: cst.Module, index: int, name: str, alias: str | None) -> 
         and not _too_long(_one_line(module_name, remaining))
     ):
         # Undo the layout that adding the name forced.
-        seq.slots = (
-            [cst.SimpleWhitespace("")]
-            + [cst.SimpleWhitespace(" ")] * (len(remaining) - 1)
-            + [cst.SimpleWhitespace("")]
-        )
+        seq.slots = [
+            cst.SimpleWhitespace(""),
+            *[cst.SimpleWhitespace(" ")] * (len(remaining) - 1),
+            cst.SimpleWhitespace(""),
+        ]
         seq.trailing = False
         parenthesized = False
     changed = statement.with_changes(body=[_with_names(node, seq, parenthesized)])
     return _replace_statement(module, index, changed)
 
 
-def _first_later(imports: list[_FromImport], module_name: str, key: tuple) -> int | None:
+def _first_later(imports: list[_FromImport], module_name: str, key: _ImportKey) -> int | None:
     """The index of the first import statement that sorts after `key`, the key of a
     statement importing from `module_name`."""
     target = module_name.lower()
@@ -605,10 +654,7 @@ def _common_prefix(left: str, right: str) -> int:
 def add_import(module: Module, from_module: str, name: str, alias: str | None = None) -> Module:
     """Ensure `from from_module import name [as alias]`, at its isort position."""
     root = from_module.split(".")[0]
-    if isinstance(module, PartialModule):
-        imports = _partial_from_imports(module, root)
-    else:
-        imports = _from_imports(module, root)
+    imports = _imports_from(module, root)
     for _, module_name, parts in imports:
         if module_name == from_module and (name, alias) in parts:
             return module
@@ -622,10 +668,10 @@ def add_import(module: Module, from_module: str, name: str, alias: str | None = 
             return _merge_import(module, index, name, alias)
     if not imports:
         raise AnchorNotFound(f"a top-level `from {root}... import ...` statement")
-    statement = _new_import(from_module, name, alias)
+    new_import = _new_import(from_module, name, alias)
     later = _first_later(imports, from_module, _import_key(from_module, (name, alias)))
     if isinstance(module, PartialModule):
-        _, code = _printed(statement, "", module.default_indent)
+        _, code = _printed(new_import, "", module.default_indent)
         members = module.block.members
         if later is None:
             module.block.insert(imports[-1][0] + 1, "", code)
@@ -640,10 +686,10 @@ def add_import(module: Module, from_module: str, name: str, alias: str | None = 
     else:
         at = later
         following = body[at]
-        blanks = _blank_prefix(following.leading_lines)
-        statement = statement.with_changes(leading_lines=following.leading_lines[:blanks])
-        body[at] = following.with_changes(leading_lines=following.leading_lines[blanks:])
-    body.insert(at, statement)
+        split = _blank_prefix(following.leading_lines)
+        new_import = new_import.with_changes(leading_lines=following.leading_lines[:split])
+        body[at] = following.with_changes(leading_lines=following.leading_lines[split:])
+    body.insert(at, new_import)
     return module.with_changes(body=body)
 
 
@@ -651,21 +697,19 @@ def remove_import(module: Module, from_module: str, name: str, alias: str | None
     """Remove `name [as alias]` from `from from_module import ...` (the whole statement
     when it was the only name); no-op when absent."""
     root = from_module.split(".")[0]
-    partial = isinstance(module, PartialModule)
-    imports = _partial_from_imports(module, root) if partial else _from_imports(module, root)
-    for index, module_name, parts in imports:
+    for index, module_name, parts in _imports_from(module, root):
         if module_name != from_module or (name, alias) not in parts:
             continue
-        if len(parts) == 1:
-            if partial:
+        if isinstance(module, PartialModule):
+            if len(parts) == 1:
                 _remove_member(module.block, index)
-                return module
-            return _remove_top_level(module, index)
-        if partial:
-            member = module.block.members[index]
-            statement = _statement_module(member.code)
-            member.replace(_drop_name(statement, 0, name, alias).code)
+            else:
+                member = module.block.members[index]
+                statement = _statement_module(member.code)
+                member.replace(_drop_name(statement, 0, name, alias).code)
             return module
+        if len(parts) == 1:
+            return _remove_top_level(module, index)
         return _drop_name(module, index, name, alias)
     return module
 
@@ -692,22 +736,26 @@ def _remove_member(block: Block, index: int) -> None:
 # -- statements in a scope -------------------------------------------------------------
 
 
+_Definition: TypeAlias = cst.ClassDef | cst.FunctionDef
+
+
 def _named_block(
-    statements: Sequence[cst.BaseStatement], name: str, kinds: tuple[type, ...]
-) -> int | None:
+    statements: Sequence[cst.BaseStatement], name: str, kinds: tuple[type[_Definition], ...]
+) -> tuple[int, _Definition] | None:
+    """The index and node of the first definition of one of `kinds` named `name`."""
     for index, statement in enumerate(statements):
         if isinstance(statement, kinds) and statement.name.value == name:
-            return index
+            return index, statement
     return None
 
 
-def _block_body(node: cst.FunctionDef | cst.ClassDef, what: str) -> list[cst.BaseStatement]:
+def _block_body(node: _Definition, what: str) -> list[cst.BaseStatement]:
     if not isinstance(node.body, cst.IndentedBlock):
         raise EditError(f"{what} is written on one line; put its body on its own lines")
     return list(node.body.body)
 
 
-_Rebuild = Callable[[list[cst.BaseStatement]], cst.Module]
+_Rebuild: TypeAlias = Callable[[list[cst.BaseStatement]], cst.Module]
 
 
 def _scope(module: cst.Module, scope: str) -> tuple[list[cst.BaseStatement], _Rebuild]:
@@ -716,11 +764,11 @@ def _scope(module: cst.Module, scope: str) -> tuple[list[cst.BaseStatement], _Re
         return list(module.body), lambda body: module.with_changes(body=body)
     outer_name, _, inner_name = scope.partition(".")
     outer_kinds = (cst.ClassDef,) if inner_name else (cst.ClassDef, cst.FunctionDef)
-    outer_index = _named_block(module.body, outer_name, outer_kinds)
-    if outer_index is None:
+    found_outer = _named_block(module.body, outer_name, outer_kinds)
+    if found_outer is None:
         kind = "class" if inner_name else "class or function"
         raise AnchorNotFound(f"the {kind} `{outer_name}`")
-    outer = module.body[outer_index]
+    outer_index, outer = found_outer
     outer_body = _block_body(outer, f"`{outer_name}`")
 
     def rebuild_outer(body: list[cst.BaseStatement]) -> cst.Module:
@@ -729,10 +777,10 @@ def _scope(module: cst.Module, scope: str) -> tuple[list[cst.BaseStatement], _Re
 
     if not inner_name:
         return outer_body, rebuild_outer
-    inner_index = _named_block(outer_body, inner_name, (cst.FunctionDef,))
-    if inner_index is None:
+    found_inner = _named_block(outer_body, inner_name, (cst.FunctionDef,))
+    if found_inner is None:
         raise AnchorNotFound(f"the method `{scope}`")
-    inner = outer_body[inner_index]
+    inner_index, inner = found_inner
     inner_body = _block_body(inner, f"`{scope}`")
 
     def rebuild_inner(body: list[cst.BaseStatement]) -> cst.Module:
@@ -769,7 +817,7 @@ def _partial_scope(module: PartialModule, scope: str) -> Block:
     return open_body(inner, f"`{scope}`")
 
 
-def _parse_statement(code: str) -> cst.BaseStatement:
+def _parse_statement(code: str) -> _Statement:
     """One statement, with the comment and blank lines before it as leading lines."""
     parsed = cst.parse_module(textwrap.dedent(code))
     if len(parsed.body) != 1:

@@ -11,7 +11,7 @@ import libcst as cst
 import pytest
 
 from aegis.edit import python as py
-from aegis.edit.base import AnchorNotFound, Placement
+from aegis.edit.base import AnchorNotFound, EditError, Placement
 from aegis.edit.outline import PartialModule
 from tests.edit.support import assert_ruff_clean, ruff
 
@@ -315,6 +315,17 @@ def test_long_new_import_is_parenthesized(parse: Callable[[str], py.Module]) -> 
 def test_import_needs_a_first_party_import(parse: Callable[[str], py.Module]) -> None:
     with pytest.raises(AnchorNotFound):
         py.add_import(parse("import os\n"), "app.x", "y")
+
+
+def test_import_of_what_is_not_a_name_is_refused(parse: Callable[[str], py.Module]) -> None:
+    with pytest.raises(EditError, match=r"`check\(\)` is not a name to import"):
+        py.add_import(parse(CHECKS), "app.services.system_health", "check()")
+
+
+def test_names_of_a_star_import_are_not_edited(parse: Callable[[str], py.Module]) -> None:
+    module_name = "app.components.backend.api." + "long_module_name." * 4 + "star"
+    with pytest.raises(EditError, match=r"`from app\.\S+\.star import \*` cannot be edited"):
+        py.add_import(parse(CHECKS), module_name, "*")
 
 
 def test_remove_absent_import_is_a_no_op(parse: Callable[[str], py.Module]) -> None:
