@@ -181,29 +181,33 @@ def test_remove_of_a_component_not_present(project: Path) -> None:
     assert snapshot(project) == before
 
 
-def test_a_failed_write_is_rolled_back(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
+def test_a_failed_write_is_rolled_back(project: Path) -> None:
+    import errno
 
-    before = snapshot(project)
-    real_replace = os.replace
-    calls = {"n": 0}
-
-    def failing_replace(source, target):  # the third file write fails
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise OSError("disk full")
-        real_replace(source, target)
-
-    monkeypatch.setattr(os, "replace", failing_replace)
-    from aegis import engine
+    from aegis import confined, engine
+    from aegis.errors import WriteFailed
     from tests.aegis_helpers import CATALOG
 
+    before = snapshot(project)
+    renames = []
+
+    def disk_full_at_the_third_rename(operation: str, path: str) -> None:
+        if operation == "rename":
+            renames.append(path)
+            if len(renames) == 3:
+                raise OSError(errno.ENOSPC, "No space left on device")
+
     outcome = engine.add(CATALOG, project, SELECTABLE, {})
-    with pytest.raises(OSError, match="disk full"):
-        outcome.changes.apply()
+    confined.set_fault_hook(disk_full_at_the_third_rename)
+    try:
+        with pytest.raises(WriteFailed, match="No space left on device") as failure:
+            outcome.changes.apply()
+    finally:
+        confined.set_fault_hook(None)
+    assert f"Could not write {renames[2]}" in str(failure.value)
     assert snapshot(project) == before
-    leftovers = [p for p in project.rglob("*") if p.name.endswith(".aegis-tmp")]
-    assert leftovers == []
+    assert not (project / ".aegis").exists()
+    assert [p for p in project.rglob("*") if p.name.endswith(".aegis-tmp")] == []
 
 
 def _pack(name: str):

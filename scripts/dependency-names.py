@@ -1,0 +1,48 @@
+"""Write aegis/dependency_names.txt: every distribution a generated project installs.
+
+The names come from the environment the generated-project tests build (the union of every
+combination's dependencies, resolved with uv), so transitive dependencies such as `pydantic`
+are included. `tests/test_generated_projects.py::test_dependency_names_cover_the_environment`
+fails when the file is out of date. Run: .venv/bin/python scripts/dependency-names.py
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.generated_env import ensure_environment  # noqa: E402
+
+TARGET = ROOT / "aegis" / "dependency_names.txt"
+
+
+def installed(python: Path) -> list[str]:
+    listing = subprocess.run(
+        [sys.executable, "-m", "uv", "pip", "list", "--python", str(python), "--format", "json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return sorted({re.sub(r"[-_.]+", "-", d["name"]).lower() for d in json.loads(listing.stdout)})
+
+
+def main() -> None:
+    python = ensure_environment(Path(tempfile.mkdtemp()))
+    names = installed(python)
+    header = (
+        "# Distributions a generated project installs (every combination, transitive).\n"
+        "# A project may not take one of these names. Written by scripts/dependency-names.py.\n"
+    )
+    TARGET.write_text(header + "".join(f"{name}\n" for name in names))
+    print(f"{len(names)} names written to {TARGET.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
