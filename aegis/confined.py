@@ -179,7 +179,7 @@ class ProjectFiles:
 
     def write_new(self, path: str, data: bytes, mode: int, sync: bool = False) -> None:
         """Create the file `path` (which must not exist) with `data` and `mode`; `sync`:
-        on disk before this returns."""
+        on disk before this returns. A file it could not finish is deleted again."""
         with self._parent(path) as (parent, name):
             assert parent is not None
             _step("open", path)
@@ -194,8 +194,12 @@ class ProjectFiles:
                 if sync:
                     _step("fsync", path)
                     os.fsync(fd)
-            finally:
+            except BaseException:
                 os.close(fd)
+                with suppress(OSError):
+                    os.unlink(name, dir_fd=parent)
+                raise
+            os.close(fd)
 
     def rename(self, source: str, target: str) -> None:
         """Rename within one folder (`os.rename` replaces a file atomically)."""
@@ -246,6 +250,7 @@ class ProjectFiles:
             if kind not in (None, "file"):
                 raise _not_a_file(path, kind, parent, name)
             flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+            _step("open", path)
             try:
                 return os.open(name, flags, 0o666, dir_fd=parent)
             except FileNotFoundError:

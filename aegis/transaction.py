@@ -142,7 +142,7 @@ def recover(files: ProjectFiles) -> str | None:
                 for index, entry in enumerate(journal.entries):
                     _forward(files, journal, index, entry)
             else:
-                _undo(files, journal)
+                _undo(files, journal, recovering=True)
             files.sync_all()
             _clean_up(files)
             if not committed:
@@ -308,12 +308,14 @@ def _forward(
     files.rename(temporary, entry.path)
 
 
-def _undo(files: ProjectFiles, journal: Journal) -> None:
-    """Put every entry back to its before state (whatever was done so far)."""
+def _undo(files: ProjectFiles, journal: Journal, recovering: bool = False) -> None:
+    """Put every entry back to its before state (whatever was done so far). `recovering`:
+    after a crash, which may have left a temporary file of this journal behind."""
     for index in reversed(range(len(journal.entries))):
         entry = journal.entries[index]
         temporary = entry.temporary(journal.token, index)
-        files.delete(temporary)
+        if recovering:
+            files.delete(temporary)
         if _is(files, entry.path, entry.before, entry.before_mode):
             continue
         if entry.before is None:

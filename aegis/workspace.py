@@ -13,7 +13,7 @@ from pathlib import Path
 from aegis import transaction
 from aegis.confined import ProjectFiles
 from aegis.errors import NotAnAegisProject
-from aegis.lock import ProjectLock
+from aegis.lock import STATE_DIR, ProjectLock
 from aegis.manifest import declares_aegis
 
 Say = Callable[[str], None]
@@ -83,10 +83,11 @@ def open_project(start: Path, command: str, write: bool, say: Say) -> Iterator[P
 def open_target(target: Path, command: str, say: Say) -> Iterator[ProjectFiles]:
     """The folder `aegis init` writes into. Not locked while it plans (that would create
     .aegis/ in a folder the command may refuse); the transaction locks it and checks that
-    nothing changed since. An interrupted earlier init there is finished or undone first."""
+    nothing changed since. What an interrupted earlier init left there is finished or
+    undone first."""
     files = ProjectFiles(target)
     try:
-        if files.root_fd() is not None and transaction.pending(files):
+        if files.root_fd() is not None and files.is_folder(STATE_DIR):
             lock = ProjectLock(files, command)
             lock.acquire(exclusive=True, on_wait=say)
             try:
