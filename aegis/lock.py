@@ -66,6 +66,7 @@ class ProjectLock:
                 now = time.monotonic()
                 if now >= deadline:
                     holder = _describe(_read_record(fd))
+                    holder = holder[0].upper() + holder[1:]
                     os.close(fd)
                     raise ProjectBusy(
                         f"{holder} is using the project {self.files.root} (waited "
@@ -129,8 +130,11 @@ def _read_record(fd: int) -> dict[str, object]:
 
 
 def _describe(record: dict[str, object]) -> str:
+    """ "another Aegis command (pid 12, `aegis add redis`, since ...)", from its record."""
     if not record.get("pid"):
-        return "Another Aegis command"
+        return "another Aegis command"
     where = f" on {record['host']}" if record.get("host") != socket.gethostname() else ""
-    command = f" (`{record['command']}`, since {record.get('since', '?')})"
-    return f"Another Aegis command, pid {record['pid']}{where}{command},"
+    return (
+        f"another Aegis command (pid {record['pid']}{where}, `{record.get('command')}`, "
+        f"since {record.get('since', '?')})"
+    )
