@@ -6,7 +6,7 @@
    and sync it to disk, before the first change.
 3. **Apply**: each file is written to a new temporary file (random name, created exclusively)
    and renamed into place; deleted files are unlinked.
-4. **Commit**: `.aegis/journal.committed` marks the change set as complete; one `syncfs`
+4. **Commit**: `.aegis/journal.<token>.committed` marks the change set as complete; one `syncfs`
    puts the files and the mark on disk (whatever of them reached the disk before a power
    loss, the journal has what recovery needs: every file is rewritten from it).
 5. **Clean up**: the journal and the mark are deleted.
@@ -42,8 +42,8 @@ from aegis.errors import (
 from aegis.lock import LOCK_PATH, STATE_DIR, ProjectLock
 
 JOURNAL = f"{STATE_DIR}/journal"
-COMMITTED = f"{STATE_DIR}/journal.committed"
 _STAGING = "journal.{token}.tmp"
+_MARK = "journal.{token}.committed"
 _FORMAT = 1
 
 
@@ -136,7 +136,7 @@ def recover(files: ProjectFiles) -> str | None:
     message = None
     if "journal" in names:
         journal = _load(files)
-        committed = "journal.committed" in names
+        committed = _MARK.format(token=journal.token) in names
         with _signals_deferred() as guard:
             if committed:
                 for index, entry in enumerate(journal.entries):
@@ -144,7 +144,7 @@ def recover(files: ProjectFiles) -> str | None:
             else:
                 _undo(files, journal, recovering=True)
             files.sync_all()
-            _clean_up(files)
+            _clean_up(files, journal, marked=committed)
             if not committed:
                 _forget_new_project(files, journal)
             guard.allow()
@@ -154,11 +154,9 @@ def recover(files: ProjectFiles) -> str | None:
             f"An earlier `{journal.command}` (pid {journal.pid}) was interrupted; Aegis "
             f"{done}: the project is exactly as {state} that command."
         )
-    for name in names:
-        if name.startswith("journal.") and name.endswith(".tmp"):
+    for name in names:  # what an earlier command left before its journal was in place
+        if name.startswith("journal.") and name.endswith((".tmp", ".committed")):
             files.delete(f"{STATE_DIR}/{name}")
-    if "journal" not in names and "journal.committed" in names:
-        files.delete(COMMITTED)
     return message
 
 
@@ -226,6 +224,7 @@ def _execute(files: ProjectFiles, journal: Journal) -> int | None:
     """Journal, apply, commit, clean up; the signal that came once it was too late to
     stop (None: none did)."""
     current = JOURNAL
+    marked = False
     with _signals_deferred() as guard:
         try:
             _write_journal(files, journal)
@@ -235,7 +234,8 @@ def _execute(files: ProjectFiles, journal: Journal) -> int | None:
                 _forward(files, journal, index, entry, fresh=True)
             guard.check()
             current = JOURNAL
-            files.write_new(COMMITTED, b"", 0o644)
+            files.write_new(_mark(journal), b"", 0o644)
+            marked = True
             files.sync_all()  # the files and the mark are on disk before the journal goes
         except BaseException as error:
             if not files.exists(JOURNAL):
@@ -243,7 +243,7 @@ def _execute(files: ProjectFiles, journal: Journal) -> int | None:
             try:
                 _undo(files, journal)
                 files.sync_all()
-                _clean_up(files)
+                _clean_up(files, journal, marked)
             except Exception as undo_error:
                 raise WriteFailed(
                     f"Could not write {current} ({_reason(error)}), and could not put every "
@@ -252,7 +252,7 @@ def _execute(files: ProjectFiles, journal: Journal) -> int | None:
                 ) from error
             raise _failure(error, current, written=True) from error
         guard.allow()
-        _clean_up(files)
+        _clean_up(files, journal, marked=True)
     return guard.received
 
 
@@ -279,8 +279,8 @@ def _reason(error: BaseException) -> str:
 
 def _write_journal(files: ProjectFiles, journal: Journal) -> None:
     staging = f"{STATE_DIR}/{_STAGING.format(token=journal.token)}"
+    files.write_new(staging, journal.dump(), 0o600, sync=True)
     try:
-        files.write_new(staging, journal.dump(), 0o600, sync=True)
         files.rename(staging, JOURNAL)
     except BaseException:
         files.delete(staging)
@@ -304,8 +304,18 @@ def _forward(
     parent = PurePosixPath(entry.path).parent
     if parent.parts:
         files.make_folders(str(parent))
-    files.write_new(temporary, entry.after, entry.after_mode or new_file_mode())
-    files.rename(temporary, entry.path)
+    _replace(files, temporary, entry.path, entry.after, entry.after_mode)
+
+
+def _replace(files: ProjectFiles, temporary: str, path: str, data: bytes, mode: int | None) -> None:
+    """Write `data` to the new file `temporary`, then rename it to `path` (deleting it
+    again when the rename fails)."""
+    files.write_new(temporary, data, new_file_mode() if mode is None else mode)
+    try:
+        files.rename(temporary, path)
+    except BaseException:
+        files.delete(temporary)
+        raise
 
 
 def _undo(files: ProjectFiles, journal: Journal, recovering: bool = False) -> None:
@@ -324,8 +334,7 @@ def _undo(files: ProjectFiles, journal: Journal, recovering: bool = False) -> No
         parent = PurePosixPath(entry.path).parent
         if parent.parts:
             files.make_folders(str(parent))
-        files.write_new(temporary, entry.before, entry.before_mode or new_file_mode())
-        files.rename(temporary, entry.path)
+        _replace(files, temporary, entry.path, entry.before, entry.before_mode)
     for folder in reversed(journal.folders):
         files.remove_folder(folder)
 
@@ -348,9 +357,16 @@ def _prune(files: ProjectFiles, path: str) -> None:
             return
 
 
-def _clean_up(files: ProjectFiles) -> None:
+def _mark(journal: Journal) -> str:
+    return f"{STATE_DIR}/{_MARK.format(token=journal.token)}"
+
+
+def _clean_up(files: ProjectFiles, journal: Journal, marked: bool) -> None:
+    """Delete the journal, and its commit mark when this command made one (the mark's name
+    holds the journal's random token, so a file found there is Aegis's own)."""
     files.delete(JOURNAL)
-    files.delete(COMMITTED)
+    if marked:
+        files.delete(_mark(journal))
 
 
 def _forget_new_project(files: ProjectFiles, journal: Journal) -> None:

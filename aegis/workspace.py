@@ -31,7 +31,7 @@ def find_root(start: Path) -> Path:
         if (folder / transaction.JOURNAL).is_file():
             return folder
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and not pyproject.is_symlink():
+        if pyproject.is_file():
             if _declares_aegis(pyproject):
                 return folder
             nearest_other = nearest_other or folder
