@@ -123,7 +123,8 @@ def record(document: Any, components: list[str], options: dict[str, str]) -> Non
     if list(table.get("components", [])) != components:
         table["components"] = components
     if "options" not in table:
-        table["options"] = tomlkit.table()
+        inline = isinstance(table, tomlkit.items.InlineTable)
+        table["options"] = tomlkit.inline_table() if inline else tomlkit.table()
     stored = table["options"]
     wanted = dict(sorted(options.items()))
     if dict(stored) != wanted or list(stored) != list(wanted):

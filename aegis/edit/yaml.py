@@ -409,7 +409,8 @@ def _remove_from_field(data: Any, service: str, field: str, name: str, item: str
         return data
     current = definition[field]
     if isinstance(current, CommentedSeq):
-        return _remove_item(definition, field, current, item)
+        _remove_item(definition, field, current, item)
+        return data
     if not isinstance(current, CommentedMap) or name not in _keys(current):
         return data
     merged = getattr(current, merge_attrib, None)
@@ -474,20 +475,19 @@ def _add_item(sequence: CommentedSeq, item: str, placement: Placement, field: st
     _set_trailing_rest(sequence, pos, _lines_text(gap[split:]))
 
 
-def _remove_item(definition: CommentedMap, field: str, sequence: CommentedSeq, item: str) -> Any:
+def _remove_item(definition: CommentedMap, field: str, sequence: CommentedSeq, item: str) -> None:
     identities = [_identity(field, existing) for existing in sequence]
     wanted = _identity(field, item)
     if wanted not in identities:
-        return definition
+        return
     if len(sequence) == 1:
         _remove_entry(definition, field, [])
-        return definition
+        return
     pos = identities.index(wanted)
     rest = _trailing_rest(sequence, pos)
     del sequence[pos]
     if pos > 0:
         _set_trailing_rest(sequence, pos - 1, _trailing_rest(sequence, pos - 1) + rest)
-    return definition
 
 
 def add_depends_on(

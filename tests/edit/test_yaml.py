@@ -111,24 +111,20 @@ placement = placements(RANKS)
 
 
 def add_pack(data, name: str) -> None:  # noqa: ANN001
-    yaml.add_service(data, name, PACKS[name], placement(name))
+    """Every edit changes `data` in place and returns it (the engine keeps what it returns)."""
+    assert yaml.add_service(data, name, PACKS[name], placement(name)) is data
     if name != "worker":
-        yaml.add_volume(data, f"{name}-data", None, placement(f"{name}-data"))
-        yaml.add_depends_on(data, "web", name, "service_healthy", placement(name))
-    yaml.add_environment(
-        data,
-        "web",
-        f"{name.upper()}_URL",
-        f"{name}://{name}",
-        placement(f"{name.upper()}_URL"),
-    )
+        assert yaml.add_volume(data, f"{name}-data", None, placement(f"{name}-data")) is data
+        assert yaml.add_depends_on(data, "web", name, "service_healthy", placement(name)) is data
+    url = (f"{name.upper()}_URL", f"{name}://{name}", placement(f"{name.upper()}_URL"))
+    assert yaml.add_environment(data, "web", *url) is data
 
 
 def remove_pack(data, name: str) -> None:  # noqa: ANN001
-    yaml.remove_environment(data, "web", f"{name.upper()}_URL")
-    yaml.remove_depends_on(data, "web", name)
-    yaml.remove_volume(data, f"{name}-data")
-    yaml.remove_service(data, name)
+    assert yaml.remove_environment(data, "web", f"{name.upper()}_URL") is data
+    assert yaml.remove_depends_on(data, "web", name) is data
+    assert yaml.remove_volume(data, f"{name}-data") is data
+    assert yaml.remove_service(data, name) is data
 
 
 @pytest.mark.parametrize("source", [BASE, USER])
