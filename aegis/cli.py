@@ -170,8 +170,10 @@ def init(
 ) -> None:
     """Create a new project: the core, plus the components you name."""
     from aegis import engine, workspace
+    from aegis.names import validate_project_name
 
     catalog = _catalog()
+    validate_project_name(name, catalog, output_dir)
     options = _parse_options(ctx.args)
     names = _split(components)
     if not names and not yes and _interactive():

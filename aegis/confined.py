@@ -359,7 +359,8 @@ def _not_a_file(
 
 
 def _access_error(path: str, action: str, error: OSError) -> FileAccessError:
+    permissions = error.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+    hint = "Fix its permissions" if permissions else "Fix the cause"
     return FileAccessError(
-        f"Could not {action} {path}: {error.strerror or error}. Fix its permissions, "
-        "then run again."
+        f"Could not {action} {path}: {error.strerror or error}. {hint}, then run again."
     )

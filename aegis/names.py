@@ -70,6 +70,7 @@ def validate_project_name(
         )
 
 
+@cache
 def dependency_names(catalog: Catalog) -> frozenset[str]:
     """Every distribution a generated project may install: what the core and each pack
     (with every choice of its options) declare, and what those pull in."""

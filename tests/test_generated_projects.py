@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -70,6 +72,22 @@ def test_generated_project_lints_and_passes_its_tests(tmp_path, python, componen
     run(python, project, "-m", "ruff", "check", "--no-cache", ".")
     run(python, project, "-m", "ruff", "format", "--check", "--no-cache", ".")
     run(python, project, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x")
+
+
+def test_dependency_names_cover_the_environment(python):
+    """Every distribution a generated project installs is a name `aegis init` refuses (the
+    shipped list is written by scripts/dependency-names.py from this environment)."""
+    from aegis.names import dependency_names
+
+    listing = subprocess.run(
+        [sys.executable, "-m", "uv", "pip", "list", "--python", str(python), "--format", "json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    installed = {re.sub(r"[-_.]+", "-", d["name"]).lower() for d in json.loads(listing.stdout)}
+    missing = sorted(installed - dependency_names(CATALOG))
+    assert not missing, f"run scripts/dependency-names.py; not refused as names: {missing}"
 
 
 def test_owner_edited_project_with_every_component_still_works(tmp_path, python):
