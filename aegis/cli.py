@@ -57,7 +57,7 @@ OPTIONS_HELP = (
 )
 
 PathOption = Annotated[
-    Path, typer.Option("--path", "-p", help="The project directory.", file_okay=False)
+    Path, typer.Option("--path", "-p", help="The project, or a folder inside it.", file_okay=False)
 ]
 
 
@@ -70,7 +70,11 @@ def _options(
     ctx: typer.Context,
     debug: Annotated[
         bool,
-        typer.Option("--debug", help="On an internal error, show the traceback.", hidden=True),
+        typer.Option(
+            "--debug",
+            help="On an internal error (a bug), show the traceback instead of "
+            "writing it to a log file.",
+        ),
     ] = False,
 ) -> None:
     ctx.obj = {"debug": debug or bool(os.environ.get("AEGIS_DEBUG"))}

@@ -137,23 +137,33 @@ def recover(files: ProjectFiles) -> str | None:
     if "journal" in names:
         journal = _load(files)
         committed = _MARK.format(token=journal.token) in names
+        done = "finished it" if committed else "rolled it back"
+        state = "after" if committed else "before"
         with _signals_deferred() as guard:
-            if committed:
-                for index, entry in enumerate(journal.entries):
-                    _forward(files, journal, index, entry)
-            else:
-                _undo(files, journal, recovering=True)
-            files.sync_all()
-            _clean_up(files, journal, marked=committed)
+            try:
+                if committed:
+                    for index, entry in enumerate(journal.entries):
+                        _forward(files, journal, index, entry)
+                else:
+                    _undo(files, journal, recovering=True)
+                files.sync_all()
+                _clean_up(files, journal, marked=committed)
+            except OSError as error:
+                raise WriteFailed(
+                    f"An earlier `{journal.command}` was interrupted, and Aegis could not "
+                    f"finish putting the project back ({_reason(error)}: "
+                    f"{getattr(error, 'filename', None) or 'a file'}). Fix the cause, then "
+                    "run any aegis command in the project again: it will carry on."
+                ) from error
             if not committed:
                 _forget_new_project(files, journal)
             guard.allow()
-        done = "finished it" if committed else "rolled it back"
-        state = "after" if committed else "before"
         message = (
             f"An earlier `{journal.command}` (pid {journal.pid}) was interrupted; Aegis "
             f"{done}: the project is exactly as {state} that command."
         )
+        if guard.received is not None:
+            raise Interrupted(guard.received, f"stopped after this: {message}")
     for name in names:  # what an earlier command left before its journal was in place
         if name.startswith("journal.") and name.endswith((".tmp", ".committed")):
             files.delete(f"{STATE_DIR}/{name}")
