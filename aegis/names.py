@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from aegis.catalog import Catalog
 
 _VALID = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
+_REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")  # PEP 508
 _RESERVED = {"aegis", "app", "test", "tests", "pip", "python", "setuptools", "site"}
 _DEVICES = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)}
 # Room left in a folder name for what tools derive from the project name, such as the
@@ -80,8 +81,6 @@ def dependency_names(catalog: Catalog) -> frozenset[str]:
 def _declared(catalog: Catalog) -> set[str]:
     import tomllib
 
-    from packaging.requirements import Requirement
-
     from aegis.edits import Dependency
     from aegis.render import project_context, render_folder
     from aegis.resources import base_project_dir
@@ -106,7 +105,7 @@ def _declared(catalog: Catalog) -> set[str]:
             for edit in pack.edits_for(defaults | variant):
                 if isinstance(edit, Dependency):
                     requirements.append(edit.requirement)
-    return {normalize(Requirement(text).name) for text in requirements}
+    return {normalize(_REQUIREMENT_NAME.match(text.strip()).group()) for text in requirements}
 
 
 @cache

@@ -18,7 +18,9 @@ from aegis.confined import ProjectFiles
 from aegis.errors import BUSY
 from aegis.lock import ProjectLock
 from tests.aegis_helpers import CATALOG, SELECTABLE, init, snapshot, tree_difference
-from tests.test_crash import killed_in_parallel
+from tests.test_crash import killed_at
+
+pytestmark = pytest.mark.crash
 
 AEGIS = str(Path(sys.executable).with_name("aegis"))
 RUNS = 10  # per way of starting the two writers
@@ -127,7 +129,7 @@ def test_a_reader_never_sees_a_half_written_project(tmp_path, projects):
     for point in range(operations // 3, operations, max(1, operations // 12)):
         shutil.rmtree(project)
         copy(projects["core"], project)
-        assert killed_in_parallel([(add, point)]) == [None]
+        assert killed_at(add, point) is None
         result = CliRunner().invoke(app, ["diff", "add", SECOND, "--path", str(project)])
         assert result.exit_code in (0, 1), result.output
         if "rolled it back" in result.output:

@@ -12,7 +12,8 @@ Two ways of killing, both real SIGKILLs:
 
 Scenarios: `init`, `add` and `remove` of two packs chosen from the catalogue (the one with
 the most files, and the first one it does not bring along), whatever the catalogue holds.
-The killed runs go in parallel (one per core); the checks after them run one by one.
+Each point (the kill and the checks after it) runs in a forked process of its own, one per
+core at a time.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,8 @@ from typer.testing import CliRunner
 from aegis import confined
 from aegis.cli import app
 from tests.aegis_helpers import CATALOG, SELECTABLE, closure, init, snapshot, tree_difference
+
+pytestmark = pytest.mark.crash
 
 runner = CliRunner()
 AEGIS = str(Path(sys.executable).with_name("aegis"))
@@ -110,53 +113,74 @@ def scenarios(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str],
 # -- killing ---------------------------------------------------------------------------
 
 
-def _fork_killed_at(args: list[str], point: int) -> int:
-    """Start the command in a forked child that SIGKILLs itself at its `point`-th file
-    operation; the child's pid."""
+def killed_at(args: list[str], point: int) -> int | None:
+    """Run the command in a forked child that SIGKILLs itself at its `point`-th file
+    operation; its exit code, None when it was killed."""
     pid = os.fork()
-    if pid:
-        return pid
-    code = 99
-    try:  # the child: never returns into pytest
-        counter = itertools.count(1)
+    if pid == 0:
+        code = 99
+        try:  # the child: never returns into pytest
+            counter = itertools.count(1)
 
-        def kill_at_the_point(operation: str, path: str) -> None:
-            if next(counter) == point:
-                os.kill(os.getpid(), signal.SIGKILL)
+            def kill_at_the_point(operation: str, path: str) -> None:
+                if next(counter) == point:
+                    os.kill(os.getpid(), signal.SIGKILL)
 
-        confined.set_fault_hook(kill_at_the_point)
-        code = runner.invoke(app, args).exit_code
-    finally:
-        os._exit(code)
+            confined.set_fault_hook(kill_at_the_point)
+            code = runner.invoke(app, args).exit_code
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return None if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
 
 
-def killed_in_parallel(runs: list[tuple[list[str], int]]) -> list[int | None]:
-    """Run each (args, point), `WORKERS` at a time; each exit code, None when killed."""
-    results: list[int | None] = [None] * len(runs)
-    running: dict[int, int] = {}
-    pending = iter(enumerate(runs))
+def in_parallel(tasks: list[Callable[[], None]], scratch: Path) -> list[str]:
+    """Run each task in a forked process of its own, `WORKERS` at a time; the message of
+    each one that failed (an assertion, or anything else)."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    failures: list[str] = []
+    running: dict[int, Path] = {}
+    pending = iter(enumerate(tasks))
     while True:
         while len(running) < WORKERS and (item := next(pending, None)) is not None:
-            index, (args, point) = item
-            running[_fork_killed_at(args, point)] = index
+            number, task = item
+            report = scratch / f"failure-{number}.txt"
+            pid = os.fork()
+            if pid == 0:
+                code = 1
+                try:  # the worker: never returns into pytest
+                    task()
+                    code = 0
+                except BaseException:
+                    report.write_text(traceback.format_exc())
+                finally:
+                    os._exit(code)
+            running[pid] = report
         if not running:
-            return results
+            return failures
         pid, status = os.wait()
-        index = running.pop(pid)
-        results[index] = None if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+        report = running.pop(pid)
+        if status != 0:
+            failures.append(report.read_text() if report.exists() else f"exit status {status}")
 
 
 def count_operations(scenario: Scenario, parent: Path) -> int:
     """The file operations of one run of the scenario that nothing kills."""
-    seen: list[str] = []
     target = scenario.prepare(parent)
+    operations = _operations_of(scenario.args(target))
+    assert state(target) == scenario.after
+    return operations
+
+
+def _operations_of(args: list[str]) -> int:
+    """Run the command (it must succeed); how many file operations it made."""
+    seen: list[str] = []
     confined.set_fault_hook(lambda operation, path: seen.append(operation))
     try:
-        code, output = aegis(*scenario.args(target))
+        code, output = aegis(*args)
     finally:
         confined.set_fault_hook(None)
     assert code == 0, output
-    assert state(target) == scenario.after
     return len(seen)
 
 
@@ -190,11 +214,6 @@ def check_recovery(scenario: Scenario, target: Path, where: str, run_again: bool
         assert state(target) == scenario.after, where
 
 
-def batches(points: int, size: int = 40) -> Iterator[range]:
-    for start in range(1, points + 1, size):
-        yield range(start, min(start + size, points + 1))
-
-
 @pytest.mark.parametrize(
     ("command", "pack"),
     [(command, pack) for pack in PACKS for command in ("init", "add", "remove")],
@@ -202,16 +221,22 @@ def batches(points: int, size: int = 40) -> Iterator[range]:
 def test_killed_at_every_file_operation(tmp_path, scenarios, command, pack):
     scenario = scenarios[(command, pack)]
     points = count_operations(scenario, tmp_path / "count")
-    for batch in batches(points):
-        targets = {point: scenario.prepare(tmp_path / str(point)) for point in batch}
-        codes = killed_in_parallel([(scenario.args(targets[p]), p) for p in batch])
-        for point, code in zip(batch, codes, strict=True):
+
+    def kill_and_check(point: int) -> Callable[[], None]:
+        def task() -> None:
+            target = scenario.prepare(tmp_path / str(point))
             where = f"{scenario}, killed at file operation {point} of {points}"
-            assert code is None, f"{where}: the command was not killed (exit {code})"
+            assert killed_at(scenario.args(target), point) is None, f"{where}: not killed"
             # Byte for byte (folders too) before or after: running the command again is
             # then running it on the original project (the strace test runs it again).
-            check_recovery(scenario, targets[point], where, run_again=False)
-            shutil.rmtree(tmp_path / str(point))
+            check_recovery(scenario, target, where, run_again=False)
+            shutil.rmtree(target.parent)
+
+        return task
+
+    tasks = [kill_and_check(point) for point in range(1, points + 1)]
+    failures = in_parallel(tasks, tmp_path / "reports")
+    assert not failures, f"{len(failures)} of {points} points failed; the first:\n{failures[0]}"
     print(f"{scenario}: killed at each of its {points} file operations")
     assert points > 20  # the hook saw the command's operations
 
@@ -221,21 +246,30 @@ def test_a_killed_recovery_is_recovered_in_turn(tmp_path, scenarios):
     command at each of its own file operations: the one after it still recovers."""
     scenario = scenarios[("add", PACKS[0])]
     points = count_operations(scenario, tmp_path / "count")
-    tried = 0
+    # The recovery of each first kill, counted on a copy.
+    recoveries = {}
     for first in (points // 2, points - 3):  # mid-apply; after the mark, before clean-up
-        for second in itertools.count(1):
+        target = scenario.prepare(tmp_path / f"count-{first}")
+        assert killed_at(scenario.args(target), first) is None
+        recoveries[first] = _operations_of(["components", "--path", str(target)])
+
+    def kill_twice(first: int, second: int) -> Callable[[], None]:
+        def task() -> None:
             target = scenario.prepare(tmp_path / f"{first}-{second}")
-            assert killed_in_parallel([(scenario.args(target), first)]) == [None]
-            recovery = killed_in_parallel([(["components", "--path", str(target)], second)])
-            if recovery != [None]:
-                assert recovery == [0]
-                break
-            tried += 1
+            assert killed_at(scenario.args(target), first) is None
+            assert killed_at(["components", "--path", str(target)], second) is None
             code, output = aegis("components", "--path", target)
             assert code == 0, output
             assert state(target) in (scenario.before, scenario.after), (first, second)
-    print(f"recoveries killed at {tried} points")
-    assert tried > 10
+            shutil.rmtree(target.parent)
+
+        return task
+
+    tasks = [kill_twice(f, s) for f, count in recoveries.items() for s in range(1, count + 1)]
+    failures = in_parallel(tasks, tmp_path / "reports")
+    assert not failures, failures[0]
+    print(f"recoveries killed at {len(tasks)} points")
+    assert len(tasks) > 10
 
 
 # -- real processes, killed by strace --------------------------------------------------
@@ -261,17 +295,21 @@ def test_killed_by_strace_at_every_rename_and_unlink(tmp_path, scenarios, comman
     log = tmp_path / "calls.log"
     assert traced(scenario.prepare(tmp_path / "count"), "-o", str(log)).returncode == 0
     points = sum(f"{syscall}(" in line for line in log.read_text().splitlines())
-    targets = {p: scenario.prepare(tmp_path / str(p)) for p in range(1, points + 1)}
 
-    def kill(point: int) -> int:
-        inject = f"inject={syscall}:signal=KILL:when={point}"
-        return traced(targets[point], "-o", os.devnull, "-e", inject).returncode
+    def kill_and_check(point: int) -> Callable[[], None]:
+        def task() -> None:
+            target = scenario.prepare(tmp_path / str(point))
+            inject = f"inject={syscall}:signal=KILL:when={point}"
+            code = traced(target, "-o", os.devnull, "-e", inject).returncode
+            where = f"{scenario}, killed by strace at {syscall} {point} of {points}"
+            assert code in (-signal.SIGKILL, 128 + signal.SIGKILL), f"{where}: exit {code}"
+            check_recovery(scenario, target, where, run_again=True)
+            shutil.rmtree(target.parent)
 
-    with ThreadPoolExecutor(WORKERS) as pool:
-        codes = list(pool.map(kill, targets))
-    for point, code in zip(targets, codes, strict=True):
-        where = f"{scenario}, killed by strace at {syscall} {point} of {points}"
-        assert code in (-signal.SIGKILL, 128 + signal.SIGKILL), f"{where}: exit {code}"
-        check_recovery(scenario, targets[point], where, run_again=True)
+        return task
+
+    tasks = [kill_and_check(point) for point in range(1, points + 1)]
+    failures = in_parallel(tasks, tmp_path / "reports")
+    assert not failures, f"{len(failures)} of {points} points failed; the first:\n{failures[0]}"
     print(f"strace: {scenario} killed at each of its {points} {syscall} calls")
     assert points > 0
