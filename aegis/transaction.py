@@ -139,6 +139,7 @@ def recover(files: ProjectFiles) -> str | None:
         committed = _MARK.format(token=journal.token) in names
         done = "finished it" if committed else "rolled it back"
         state = "after" if committed else "before"
+        _check_untouched(files, journal)
         with _signals_deferred() as guard:
             try:
                 if committed:
@@ -168,6 +169,26 @@ def recover(files: ProjectFiles) -> str | None:
         if name.startswith("journal.") and name.endswith((".tmp", ".committed")):
             files.delete(f"{STATE_DIR}/{name}")
     return message
+
+
+def _check_untouched(files: ProjectFiles, journal: Journal) -> None:
+    """Recovery only ever writes over its own work: every file must hold what it held
+    before the interrupted command or what that command wrote."""
+    changed = []
+    for entry in journal.entries:
+        try:
+            current = files.read(entry.path)
+        except FileAccessError:
+            current = b"not a file"
+        if current not in (entry.before, entry.after):
+            changed.append(entry.path)
+    if changed:
+        raise PlanError(
+            f"An earlier `{journal.command}` was interrupted, and these files changed since: "
+            f"{', '.join(changed)}. Aegis would have to overwrite them to finish that command "
+            "or undo it. Keep a copy of your changes and put the files back (e.g. `git "
+            f"checkout`), or delete {JOURNAL} to keep the project as it is; then run again."
+        )
 
 
 def pending(files: ProjectFiles) -> bool:

@@ -57,25 +57,22 @@ def _declares_aegis(pyproject: Path) -> bool:
 def open_project(start: Path, command: str, write: bool, say: Say) -> Iterator[ProjectFiles]:
     """The project that holds `start`, locked (exclusively when `write`) and recovered."""
     files = ProjectFiles(find_root(start))
+    lock = ProjectLock(files, command)
     try:
-        lock = ProjectLock(files, command)
         if write:
             lock.acquire(exclusive=True, on_wait=say)
             _recover(files, say)
         else:
-            while True:
-                lock.acquire(exclusive=False, on_wait=say)
-                if not transaction.pending(files):
-                    break
+            lock.acquire(exclusive=False, on_wait=say)
+            while transaction.pending(files):  # recovering needs the lock for itself
                 lock.release()
                 lock.acquire(exclusive=True, on_wait=say)
                 _recover(files, say)
                 lock.release()
-        try:
-            yield files
-        finally:
-            lock.release()
+                lock.acquire(exclusive=False, on_wait=say)
+        yield files
     finally:
+        lock.release()
         files.close()
 
 

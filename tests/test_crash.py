@@ -313,3 +313,36 @@ def test_killed_by_strace_at_every_rename_and_unlink(tmp_path, scenarios, comman
     assert not failures, f"{len(failures)} of {points} points failed; the first:\n{failures[0]}"
     print(f"strace: {scenario} killed at each of its {points} {syscall} calls")
     assert points > 0
+
+
+def test_recovery_never_overwrites_a_file_changed_since_the_crash(tmp_path, scenarios):
+    """Killed mid-way; then the owner edits a file the command had written. The next command
+    stops, names the file, and writes nothing; deleting the journal keeps the project as it
+    is (the owner's choice)."""
+    import base64
+    import json
+
+    scenario = scenarios[("add", PACKS[0])]
+    points = count_operations(scenario, tmp_path / "count")
+    target = scenario.prepare(tmp_path / "demo")
+    assert killed_at(scenario.args(target), points // 2) is None
+    journal = json.loads((target / ".aegis/journal").read_text())
+    written = next(
+        entry["path"]
+        for entry in journal["entries"]
+        if entry["after"] is not None
+        and (target / entry["path"]).is_file()
+        and (target / entry["path"]).read_bytes() == base64.b64decode(entry["after"])
+    )
+    with (target / written).open("a") as edited:
+        edited.write("# the owner's change after the crash\n")
+    before = state(target)
+    code, output = aegis("components", "--path", target)
+    assert code == 2, output
+    assert f"these files changed since: {written}." in output
+    unlocked = {path: data for path, data in before.items() if path != ".aegis/lock"}
+    assert state(target) == unlocked  # the killed command's lock file went, nothing else
+    (target / ".aegis/journal").unlink()
+    assert aegis("components", "--path", target)[0] == 0
+    assert "# the owner's change after the crash" in (target / written).read_text()
+    assert not (target / ".aegis").exists()
