@@ -77,7 +77,7 @@ def _options(
         ),
     ] = False,
 ) -> None:
-    ctx.obj = {"debug": debug or bool(os.environ.get("AEGIS_DEBUG"))}
+    ctx.obj = {"debug": debug}
 
 
 @contextmanager
@@ -134,12 +134,16 @@ def _internal_error(debug: bool) -> str:
     if debug:
         sys.stderr.write(details)
         return f"{summary}. This is a bug in Aegis; the traceback is above."
-    fd, log = tempfile.mkstemp(prefix="aegis-crash-", suffix=".log")
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(
-            f"aegis {__version__}, Python {platform.python_version()}, {platform.platform()}\n"
-            f"command: {' '.join(sys.argv)}\n\n{details}"
-        )
+    try:
+        fd, log = tempfile.mkstemp(prefix="aegis-crash-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(
+                f"aegis {__version__}, Python {platform.python_version()}, "
+                f"{platform.platform()}\ncommand: {' '.join(sys.argv)}\n\n{details}"
+            )
+    except OSError:  # no log file: the traceback is the report
+        sys.stderr.write(details)
+        return f"{summary}. This is a bug in Aegis; the traceback is above."
     return (
         f"{summary}. This is a bug in Aegis. The details are in {log}: please attach that "
         "file to a bug report (or run again with --debug to see them)."
