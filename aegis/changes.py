@@ -1,12 +1,10 @@
-"""The change set of a command: shown as a unified diff, or written atomically."""
+"""The change set of a command: shown as a unified diff, or written as one transaction."""
 
 from __future__ import annotations
 
 import difflib
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from aegis.tree import Step, VirtualTree
 
@@ -38,6 +36,7 @@ class ChangeSet:
 
     def __init__(self, tree: VirtualTree) -> None:
         self.root = tree.root
+        self.files = tree.files
         self.changes = [FileChange(p, tree.original(p), tree.read(p)) for p in tree.changed_paths()]
         self.steps = [step for step in tree.steps if _step_changes(step)]
 
@@ -67,41 +66,12 @@ class ChangeSet:
                 sections.append(f"# aegis: {step.name}\n{''.join(patches)}")
         return "".join(sections)
 
-    def apply(self) -> None:
-        """Write every change; on any failure put back what was already written."""
-        done: list[tuple[Path, bytes | None]] = []
-        created_dirs: list[Path] = []
-        temporary: Path | None = None
-        try:
-            for change in self.changes:
-                target = self.root / change.path
-                original = target.read_bytes() if target.is_file() else None
-                if change.after is None:
-                    target.unlink()
-                    done.append((target, original))
-                    _prune_empty_parents(target.parent, self.root)
-                    continue
-                created_dirs.extend(_make_parents(target.parent))
-                temporary = target.with_name(f".{target.name}.aegis-tmp")
-                temporary.write_text(change.after, encoding="utf-8", newline="")
-                if original is not None:
-                    os.chmod(temporary, target.stat().st_mode)
-                os.replace(temporary, target)
-                done.append((target, original))
-                temporary = None
-        except BaseException:
-            if temporary is not None:
-                temporary.unlink(missing_ok=True)
-            for target, original in reversed(done):
-                if original is None:
-                    target.unlink(missing_ok=True)
-                else:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(original)
-            for directory in reversed(created_dirs):
-                if directory.is_dir() and not any(directory.iterdir()):
-                    directory.rmdir()
-            raise
+    def apply(self, command: str = "aegis") -> None:
+        """Write every change as one transaction (see `aegis.transaction`): after this, or
+        after a crash and the next command, the project is exactly before or after."""
+        from aegis import transaction
+
+        transaction.run(self.files, [(c.path, c.before, c.after) for c in self.changes], command)
 
 
 def _step_changes(step: Step) -> list[FileChange]:
@@ -140,19 +110,3 @@ def _hunk_lines(change: FileChange) -> Iterator[str]:
 
 def _lines(text: str | None) -> list[str]:
     return [] if text is None else text.splitlines(keepends=True)
-
-
-def _make_parents(directory: Path) -> list[Path]:
-    missing = []
-    while not directory.exists():
-        missing.append(directory)
-        directory = directory.parent
-    for path in reversed(missing):
-        path.mkdir()
-    return list(reversed(missing))
-
-
-def _prune_empty_parents(directory: Path, root: Path) -> None:
-    while directory != root and directory.is_dir() and not any(directory.iterdir()):
-        directory.rmdir()
-        directory = directory.parent

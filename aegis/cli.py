@@ -1,24 +1,46 @@
-"""The `aegis` command line: parse, call the engine, print. Heavy imports stay inside commands."""
+"""The `aegis` command line: parse, call the engine, print. Heavy imports stay inside commands.
+
+Every command runs inside one error boundary (`_Boundary.invoke`): an `AegisError` becomes
+one message and its exit code, an interruption exit code 130 or 143, and anything else an
+"internal error" whose traceback goes to a log file (or to the terminal with --debug).
+"""
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from types import FrameType
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
-from aegis.errors import AegisError, InvalidOption
+from aegis.errors import INTERNAL_ERROR, AegisError, Interrupted, InvalidOption
 
 if TYPE_CHECKING:
     from rich.table import Table
 
     from aegis.catalog import Catalog
+    from aegis.confined import ProjectFiles
     from aegis.engine import Outcome
     from aegis.pack import Pack
 
+
+class _Boundary(TyperGroup):
+    """The one place where errors become messages and exit codes."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        with _boundary(ctx):
+            return super().invoke(ctx)
+
+
 app = typer.Typer(
     name="aegis",
+    cls=_Boundary,
     help="Generate Python services (FastAPI + Flet + Typer) and grow them with components.",
     no_args_is_help=True,
     add_completion=False,
@@ -40,7 +62,7 @@ OPTIONS_HELP = (
 )
 
 PathOption = Annotated[
-    Path, typer.Option("--path", "-p", help="The project directory.", file_okay=False)
+    Path, typer.Option("--path", "-p", help="The project, or a folder inside it.", file_okay=False)
 ]
 
 
@@ -48,10 +70,99 @@ def main() -> None:
     app()
 
 
-def _fail(error: AegisError) -> typer.Exit:
-    typer.secho("Error: ", fg="red", bold=True, err=True, nl=False)
-    typer.echo(str(error), err=True)
-    return typer.Exit(error.exit_code)
+@app.callback()
+def _options(
+    ctx: typer.Context,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            help="On an internal error (a bug), show the traceback instead of "
+            "writing it to a log file.",
+        ),
+    ] = False,
+) -> None:
+    ctx.obj = {"debug": debug}
+
+
+@contextmanager
+def _boundary(ctx: typer.Context) -> Iterator[None]:
+    previous = _raise_on_sigterm()
+    try:
+        yield
+    except (typer.Exit, typer.Abort, typer.TyperException):  # Typer reports these itself
+        raise
+    except AegisError as error:
+        _error("Error: ", str(error))
+        raise typer.Exit(error.exit_code) from None
+    except Interrupted as interrupted:
+        _error("Interrupted: ", str(interrupted))
+        raise typer.Exit(interrupted.exit_code) from None
+    except KeyboardInterrupt:
+        _error("Interrupted: ", "stopped before writing anything; the project is as it was.")
+        raise typer.Exit(128 + signal.SIGINT) from None
+    except Exception:
+        debug = bool((ctx.obj or {}).get("debug")) or bool(os.environ.get("AEGIS_DEBUG"))
+        _error("Internal error: ", _internal_error(debug))
+        raise typer.Exit(INTERNAL_ERROR) from None
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _raise_on_sigterm() -> Any:
+    """SIGTERM outside a transaction stops the command like Ctrl-C (a transaction defers
+    it until it can roll back)."""
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise Interrupted(
+            signum, "stopped (SIGTERM) before writing anything; the project is as it was."
+        )
+
+    try:
+        return signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread
+        return None
+
+
+def _internal_error(debug: bool) -> str:
+    """Describe an unexpected exception; its traceback goes to a log file (or the terminal)."""
+    import platform
+    import tempfile
+    import traceback
+
+    from aegis import __version__
+
+    details = traceback.format_exc()
+    error = sys.exc_info()[1]
+    summary = f"{type(error).__name__}: {error}"
+    if debug:
+        sys.stderr.write(details)
+        return f"{summary}. This is a bug in Aegis; the traceback is above."
+    try:
+        fd, log = tempfile.mkstemp(prefix="aegis-crash-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(
+                f"aegis {__version__}, Python {platform.python_version()}, "
+                f"{platform.platform()}\ncommand: {' '.join(sys.argv)}\n\n{details}"
+            )
+    except OSError:  # no log file: the traceback is the report
+        sys.stderr.write(details)
+        return f"{summary}. This is a bug in Aegis; the traceback is above."
+    return (
+        f"{summary}. This is a bug in Aegis. The details are in {log}: please attach that "
+        "file to a bug report (or run again with --debug to see them)."
+    )
+
+
+def _error(label: str, message: str) -> None:
+    typer.secho(label, fg="red", bold=True, err=True, nl=False)
+    typer.echo(message, err=True)
+
+
+def _note(message: str) -> None:
+    """A message about the project's state (a recovery, a wait), on stderr."""
+    typer.secho(message, fg="yellow", err=True)
 
 
 @app.command(context_settings=WITH_OPTIONS, epilog=OPTIONS_HELP)
@@ -71,27 +182,29 @@ def init(
         Path, typer.Option("--output-dir", "-o", help="Where to create the project folder.")
     ] = Path("."),
     force: Annotated[
-        bool, typer.Option(help="Write into a non-empty folder (other files are kept).")
+        bool,
+        typer.Option(help="Write into a non-empty folder (never overwriting a file there)."),
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Never ask questions.")] = False,
 ) -> None:
     """Create a new project: the core, plus the components and services you name."""
-    from aegis import engine
+    from aegis import engine, workspace
+    from aegis.names import validate_project_name
 
-    try:
-        catalog = _catalog()
-        options = _parse_options(ctx.args)
-        names = [
-            *_of_kind(catalog, _split(components), "component", "--components"),
-            *_of_kind(catalog, _split(services), "service", "--services"),
-        ]
-        if not names and not yes and _interactive():
-            names = _ask_components(catalog)
-        target = output_dir / name
-        outcome = engine.init(catalog, name, target, names, options, force=force)
-        outcome.changes.apply()
-    except AegisError as error:
-        raise _fail(error) from None
+    catalog = _catalog()
+    validate_project_name(name, catalog, output_dir)
+    options = _parse_options(ctx.args)
+    names = [
+        *_of_kind(catalog, _split(components), "component", "--components"),
+        *_of_kind(catalog, _split(services), "service", "--services"),
+    ]
+    if not names and not yes and _interactive():
+        names = _ask_components(catalog)
+    target = output_dir / name
+    command = _command("init", name, *names)
+    with workspace.open_target(target, command, _note) as files:
+        outcome = engine.init(catalog, name, files, names, options, force=force)
+        outcome.changes.apply(command)
     _report_plan(outcome)
     _say(f"Created {target} ({len(outcome.changes.changes)} files).", "green")
     _say(
@@ -113,12 +226,12 @@ def add(
     """Add components or services to an existing project."""
     from aegis import engine
 
-    try:
-        names, options = _names_and_options([*names, *ctx.args])
-        outcome = engine.add(_catalog(), path, names, options)
-        _finish(outcome, dry_run, "Added")
-    except AegisError as error:
-        raise _fail(error) from None
+    names, options = _names_and_options([*names, *ctx.args])
+    catalog = _catalog()
+    command = _command("add", *names)
+    with _project(path, command, write=not dry_run) as files:
+        outcome = engine.add(catalog, files, names, options)
+        _finish(outcome, dry_run, "Added", command)
 
 
 @app.command(context_settings=WITH_OPTIONS)
@@ -138,11 +251,11 @@ def remove(
     """Take components or services out of a project: the exact inverse of `add`."""
     from aegis import engine
 
-    try:
-        outcome = engine.remove(_catalog(), path, names, with_dependents, force)
-        _finish(outcome, dry_run, "Removed")
-    except AegisError as error:
-        raise _fail(error) from None
+    catalog = _catalog()
+    command = _command("remove", *names)
+    with _project(path, command, write=not dry_run) as files:
+        outcome = engine.remove(catalog, files, names, with_dependents, force)
+        _finish(outcome, dry_run, "Removed", command)
 
 
 @diff_app.command("add", context_settings=WITH_OPTIONS, epilog=OPTIONS_HELP)
@@ -158,11 +271,10 @@ def diff_add(
     """The changes `aegis add` would make."""
     from aegis import engine
 
-    try:
-        names, options = _names_and_options([*names, *ctx.args])
-        outcome = engine.add(_catalog(), path, names, options, per_pack=True)
-    except AegisError as error:
-        raise _fail(error) from None
+    names, options = _names_and_options([*names, *ctx.args])
+    catalog = _catalog()
+    with _project(path, _command("diff add", *names), write=False) as files:
+        outcome = engine.add(catalog, files, names, options, per_pack=True)
     _show_diff(outcome, stat, color)
 
 
@@ -182,29 +294,31 @@ def diff_remove(
     """The changes `aegis remove` would make."""
     from aegis import engine
 
-    try:
-        outcome = engine.remove(_catalog(), path, names, with_dependents, force, per_pack=True)
-    except AegisError as error:
-        raise _fail(error) from None
+    catalog = _catalog()
+    with _project(path, _command("diff remove", *names), write=False) as files:
+        outcome = engine.remove(catalog, files, names, with_dependents, force, per_pack=True)
     _show_diff(outcome, stat, color)
 
 
 @app.command()
 def components(path: PathOption = Path(".")) -> None:
     """List the available components and services, what they require, and their options."""
-    from aegis import manifest
+    from aegis import manifest, workspace
+    from aegis.errors import NotAnAegisProject
+    from aegis.tree import VirtualTree
 
-    try:
-        catalog = _catalog()
-    except AegisError as error:
-        raise _fail(error) from None
-    pyproject = path / manifest.PYPROJECT
+    catalog = _catalog()
     installed: tuple[str, ...] = ()
-    if pyproject.is_file():
-        try:
-            installed = manifest.read(path, pyproject.read_text(encoding="utf-8")).components
-        except AegisError:
-            installed = ()
+    try:
+        workspace.find_root(path)
+    except NotAnAegisProject:
+        pass
+    else:
+        with _project(path, "aegis components", write=False) as files:
+            text = VirtualTree(files).original(manifest.PYPROJECT)
+            found = manifest.read(files.root, text)
+            manifest.validate(found, catalog)
+            installed = found.components
     console = _stdout()
     third_party = any(not pack.origin.builtin for pack in catalog)
     for kind, title in KIND_TITLES.items():
@@ -253,14 +367,14 @@ def pack_new(
     summary: Annotated[str, typer.Option(help="One line: what the pack adds.")] = "",
 ) -> None:
     """Create an installable pack package whose tests (the pack contract) pass as is."""
-    from aegis.new_pack import new_pack
+    from aegis import workspace
+    from aegis.new_pack import distribution_name, new_pack
 
-    try:
-        changes = new_pack(_catalog(), name, output_dir, summary)
-        changes.apply()
-    except AegisError as error:
-        raise _fail(error) from None
-    target = output_dir / f"aegis-{name.replace('_', '-')}"
+    target = output_dir / distribution_name(name)
+    command = _command("pack", "new", name)
+    with workspace.open_target(target, command, _note) as files:
+        changes = new_pack(_catalog(), name, files, summary)
+        changes.apply(command)
     _say(f"Created {target} ({len(changes.changes)} files).", "green")
     _say(
         f"Next: cd {target}, `pip install -e '.[test]'`, then `aegis components` lists "
@@ -277,6 +391,20 @@ def version() -> None:
 
 
 # -- helpers ---------------------------------------------------------------------------
+
+
+@contextmanager
+def _project(path: Path, command: str, write: bool) -> Iterator[ProjectFiles]:
+    """The project holding `path`, locked and recovered (see `aegis.workspace`)."""
+    from aegis import workspace
+
+    with workspace.open_project(path, command, write, _note) as files:
+        yield files
+
+
+def _command(*words: str) -> str:
+    """The command as the lock file and the journal record it."""
+    return " ".join(["aegis", *words])
 
 
 def _catalog() -> Catalog:
@@ -344,7 +472,7 @@ def _ask_components(catalog: Catalog) -> list[str]:
     return _split(answer)
 
 
-def _finish(outcome: Outcome, dry_run: bool, verb: str) -> None:
+def _finish(outcome: Outcome, dry_run: bool, verb: str, command: str) -> None:
     for name in outcome.plan.already_present:
         _say(f"`{name}` is already in this project; nothing to do for it.")
     if not outcome.changes:
@@ -355,9 +483,22 @@ def _finish(outcome: Outcome, dry_run: bool, verb: str) -> None:
         _say("Dry run: these files would change (nothing was written):", "yellow")
         _print_stat(outcome)
         return
-    outcome.changes.apply()
+    _warn_uncommitted(outcome)
+    outcome.changes.apply(command)
     _print_stat(outcome)
     _say(f"{verb} {', '.join(outcome.plan.names)}.", "green")
+
+
+def _warn_uncommitted(outcome: Outcome) -> None:
+    from aegis import vcs
+
+    edited = [c.path for c in outcome.changes.changes if c.before is not None]
+    dirty = vcs.uncommitted(outcome.changes.root, edited)
+    if dirty:
+        _note(
+            f"These files have changes not committed to git: {', '.join(dirty)}. Aegis keeps "
+            "them and edits around them; commit first if you want git to undo its edits."
+        )
 
 
 def _report_plan(outcome: Outcome) -> None:

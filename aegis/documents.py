@@ -7,6 +7,8 @@ from typing import Any
 
 from aegis.errors import PlanError
 
+BOM = "\ufeff"
+
 
 def parse(kind: str, path: str, text: str) -> Any:
     """The document for `text`, or a PlanError naming the file when it does not parse."""
@@ -59,18 +61,23 @@ def render(kind: str, document: Any) -> str:
 class Document:
     """A parsed file: `content` is what the edits work on (libcst, tomlkit, ruamel or str).
 
-    A file whose every line ends in CRLF is edited with LF endings and gets CRLF back.
+    A file whose every line ends in CRLF is edited with LF endings and gets CRLF back; a
+    UTF-8 byte order mark is set aside while it is edited and put back.
     """
 
     kind: str
     content: Any
     crlf: bool
+    bom: bool = False
 
     @classmethod
     def open(cls, kind: str, path: str, text: str) -> Document:
+        bom = text.startswith(BOM)
+        text = text.removeprefix(BOM)
         crlf = "\r\n" in text and text.count("\n") == text.count("\r\n")
-        return cls(kind, parse(kind, path, text.replace("\r\n", "\n") if crlf else text), crlf)
+        content = parse(kind, path, text.replace("\r\n", "\n") if crlf else text)
+        return cls(kind, content, crlf, bom)
 
     def text(self) -> str:
         text = render(self.kind, self.content)
-        return text.replace("\n", "\r\n") if self.crlf else text
+        return (BOM if self.bom else "") + (text.replace("\n", "\r\n") if self.crlf else text)

@@ -15,14 +15,18 @@ from typing import Any
 from aegis import documents, manifest
 from aegis.catalog import Catalog
 from aegis.changes import ChangeSet
-from aegis.edit.base import AnchorNotFound, Placement
-from aegis.edits import Edit
+from aegis.confined import ProjectFiles
+from aegis.edit.base import AnchorNotFound, EditError, Placement
+from aegis.edits import COMPOSE, Edit
 from aegis.errors import InvalidOption, ModifiedFiles, PlanError, TargetExists
 from aegis.pack import Pack
 from aegis.render import project_context, render_folder
 from aegis.resolve import Plan, plan_add, plan_remove
 from aegis.resources import base_project_dir
 from aegis.tree import VirtualTree
+
+# The names the Compose specification looks up, in its order; a new project has the last.
+COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", COMPOSE)
 
 
 @dataclass
@@ -47,6 +51,7 @@ class Project:
         self._optional: set[str] = set()  # files that exist only while edits put text in them
         self._edited: set[str] = set()  # open documents the current pack used
         found = manifest.read(tree.root, tree.read(manifest.PYPROJECT))
+        manifest.validate(found, catalog)
         self.name = found.name
         self.components = list(found.components)
         self.options = dict(found.options)
@@ -62,15 +67,20 @@ class Project:
 
     def apply(self, pack: Pack) -> None:
         self.tree.begin(pack.name)
+        differing = []
         for path, text in self._owned_files(pack).items():
             existing = self._read(path)
             if existing is None:
                 self.tree.write(path, text)
             elif existing != text:
-                raise PlanError(
-                    f"{pack.name}: {path} already exists and differs from the file the "
-                    "component would create. Move it away, then run the command again."
-                )
+                differing.append(path)
+        if differing:
+            listing = ", ".join(differing)
+            raise PlanError(
+                f"{pack.name}: these files already exist and differ from the files the "
+                f"component would create: {listing}. Move them away, then run the command "
+                "again."
+            )
         self._edit(pack, revert=False)
         if pack.selectable:
             self.components = self.catalog.sort([*self.components, pack.name])
@@ -161,34 +171,49 @@ class Project:
         position = self.catalog.position[pack.name]
         by_path: dict[str, list[tuple[int, Edit]]] = defaultdict(list)
         for index, edit in enumerate(edits):
-            by_path[edit.path].append((index, edit))
+            by_path[self._located(edit.path)].append((index, edit))
         for path, indexed in by_path.items():
             optional = all(edit.creates_file for _, edit in indexed)
             if path not in self._open and not optional and not self.tree.exists(path):
+                also = " (or compose.yaml)" if path == COMPOSE else ""
                 raise PlanError(
-                    f"{pack.name}: {path} is missing; it is needed for "
+                    f"{pack.name}: {path}{also} is missing; it is needed for "
                     f"{indexed[0][1].describe()}. Restore the file, then run again."
                 )
             (kind,) = {edit.document for _, edit in indexed}  # one kind of document a file
             document = self._document(path, kind, optional)
             for index, edit in reversed(indexed) if revert else indexed:
                 placement = Placement((position, index), ranks[edit.anchor()].get)
-                document.content = _run(pack, edit, placement, document.content, revert)
+                document.content = _run(pack, edit, path, placement, document.content, revert)
+
+    def _located(self, path: str) -> str:
+        """Where the file an edit names is in this project: edits of the compose file go
+        to the first of the names the Compose specification looks up that exists."""
+        if path != COMPOSE:
+            return path
+        return next((name for name in COMPOSE_FILES if self.tree.exists(name)), path)
 
     def _record_manifest(self) -> None:
         document = self._document(manifest.PYPROJECT, "toml")
         manifest.record(document.content, self.components, self.options)
 
 
-def _run(pack: Pack, edit: Edit, placement: Placement, document: Any, revert: bool) -> Any:
+def _run(
+    pack: Pack, edit: Edit, path: str, placement: Placement, document: Any, revert: bool
+) -> Any:
     try:
         if revert:
             return edit.revert(document, pack.name)
         return edit.apply(document, placement, pack.name)
     except AnchorNotFound as error:
         raise PlanError(
-            f"{pack.name}: in {edit.path}, could not find {error} (needed for "
+            f"{pack.name}: in {path}, could not find {error} (needed for "
             f"{edit.describe()}). Restore it, or make this change by hand."
+        ) from error
+    except EditError as error:
+        raise PlanError(
+            f"{pack.name}: cannot make {edit.describe()} in {path}: {error}. Change the file "
+            "as said, or make this change by hand."
         ) from error
 
 
@@ -198,7 +223,7 @@ def _run(pack: Pack, edit: Edit, placement: Placement, document: Any, revert: bo
 def init(
     catalog: Catalog,
     name: str,
-    target: Path,
+    target: ProjectFiles | Path,
     components: Sequence[str],
     options: dict[str, str],
     force: bool = False,
@@ -206,45 +231,77 @@ def init(
 ) -> Outcome:
     """Render the core project into `target`, then add `components` the same way `add` does.
 
+    An existing file is never overwritten: with `force` the folder may hold files, but one
+    that differs from what Aegis would write stops the command.
+
     `per_pack`, here and below: keep each pack's changes apart, for `ChangeSet.diff`."""
     from aegis.names import validate_project_name
 
-    validate_project_name(name)
-    if target.exists() and not target.is_dir():
-        raise TargetExists(
-            f"{target} exists and is not a directory. Choose another name or --output-dir."
-        )
-    if target.is_dir() and any(target.iterdir()) and not force:
-        raise TargetExists(
-            f"{target} already exists and is not empty. Choose another name or --output-dir, "
-            "or pass --force to write into it (files Aegis does not generate are kept)."
-        )
-    tree = VirtualTree(target)
+    files = _files(target)
+    validate_project_name(name, catalog, files.root.parent)
+    if files.root_fd() is not None:
+        _check_target(files, force)
+    tree = VirtualTree(files)
     tree.begin("core")
+    differing = []
     for path, text in render_folder(base_project_dir(), project_context(name, {})).items():
-        tree.write(path, text)
+        existing = tree.original(path)
+        if existing is None:
+            tree.write(path, text)
+        elif existing != text:
+            differing.append(path)
+    if differing:
+        raise TargetExists(
+            f"{files.root} already has files that differ from the ones Aegis would write: "
+            f"{', '.join(differing)}. Nothing was written. Move them away (or choose another "
+            "folder), then run again."
+        )
     return _add(catalog, tree, components, options, per_pack)
+
+
+def _check_target(files: ProjectFiles, force: bool) -> None:
+    """Refuse a folder that holds an Aegis project, or files, unless `force`."""
+    from aegis.lock import STATE_DIR
+
+    entries = [name for name in files.list_folder("") if name != STATE_DIR]
+    if "pyproject.toml" in entries:
+        text = VirtualTree(files).original(manifest.PYPROJECT)
+        if text is not None and manifest.declares_aegis(text):
+            raise TargetExists(
+                f"{files.root} already holds an Aegis project. Use `aegis add` to add "
+                "components to it (`aegis update`, once it exists, will bring it up to date)."
+            )
+    if entries and not force:
+        raise TargetExists(
+            f"{files.root} already exists and is not empty. Choose another name or "
+            "--output-dir, or pass --force to write into it (Aegis never overwrites a file "
+            "there: one that differs from what it would write stops the command)."
+        )
+
+
+def _files(project: ProjectFiles | Path) -> ProjectFiles:
+    return project if isinstance(project, ProjectFiles) else ProjectFiles(project)
 
 
 def add(
     catalog: Catalog,
-    project: Path,
+    project: ProjectFiles | Path,
     names: Sequence[str],
     options: dict[str, str],
     per_pack: bool = False,
 ) -> Outcome:
-    return _add(catalog, VirtualTree(project), names, options, per_pack)
+    return _add(catalog, VirtualTree(_files(project)), names, options, per_pack)
 
 
 def remove(
     catalog: Catalog,
-    project_dir: Path,
+    project_dir: ProjectFiles | Path,
     names: Sequence[str],
     with_dependents: bool = False,
     force: bool = False,
     per_pack: bool = False,
 ) -> Outcome:
-    tree = VirtualTree(project_dir)
+    tree = VirtualTree(_files(project_dir))
     project = Project(catalog, tree, per_pack)
     plan = plan_remove(catalog, project.components, names, with_dependents)
     for pack in plan.packs:

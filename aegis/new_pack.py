@@ -9,6 +9,7 @@ from pathlib import Path
 from aegis import __version__
 from aegis.catalog import Catalog
 from aegis.changes import ChangeSet
+from aegis.confined import ProjectFiles
 from aegis.errors import InvalidName, TargetExists
 from aegis.render import render_folder
 from aegis.tree import VirtualTree
@@ -17,8 +18,13 @@ SCAFFOLD = Path(__file__).resolve().parent / "scaffold"
 _PACK_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-def new_pack(catalog: Catalog, name: str, output_dir: Path, summary: str = "") -> ChangeSet:
-    """The files of the package `aegis-<name>` in `output_dir/aegis-<name>`, to write."""
+def distribution_name(name: str) -> str:
+    """The distribution of the pack `name`: `aegis-<name>` (`_` written `-`)."""
+    return f"aegis-{name.replace('_', '-')}"
+
+
+def new_pack(catalog: Catalog, name: str, files: ProjectFiles, summary: str = "") -> ChangeSet:
+    """The files of the package of pack `name` in `files` (its empty folder), to write."""
     if not _PACK_NAME.match(name) or keyword.iskeyword(name) or name.endswith("_"):
         raise InvalidName(
             f"`{name}` cannot name a pack: use lower-case letters, digits and `_`, starting "
@@ -26,8 +32,8 @@ def new_pack(catalog: Catalog, name: str, output_dir: Path, summary: str = "") -
         )
     if name in catalog:
         raise InvalidName(f"A pack called `{name}` exists already ({catalog[name].origin}).")
-    distribution = f"aegis-{name.replace('_', '-')}"
-    target = output_dir / distribution
+    distribution = distribution_name(name)
+    target = files.root
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise TargetExists(f"{target} already exists. Choose another name or --output-dir.")
     package = f"aegis_{name}"
@@ -39,7 +45,7 @@ def new_pack(catalog: Catalog, name: str, output_dir: Path, summary: str = "") -
         "package": package,
         "aegis_version": __version__,
     }
-    tree = VirtualTree(target)
+    tree = VirtualTree(files)
     tree.begin("pack")
     for path, text in render_folder(SCAFFOLD, context).items():
         tree.write(path.replace("PACKAGE", package).replace("NAME", name), text)

@@ -6,8 +6,16 @@ per pack), so the change set can show which pack changed what.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from aegis.confined import ProjectFiles
+from aegis.errors import FileAccessError
+
+# PEP 263: a coding declaration on one of the first two lines of a Python file.
+_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+_UTF8 = {"utf-8", "utf8", "utf_8", "utf-8-sig", "u8", "utf", "cp65001"}
 
 
 @dataclass
@@ -20,8 +28,9 @@ class Step:
 
 
 class VirtualTree:
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, files: ProjectFiles | Path) -> None:
+        self.files = files if isinstance(files, ProjectFiles) else ProjectFiles(files)
+        self.root = self.files.root
         self._staged: dict[str, str | None] = {}
         self._disk: dict[str, str | None] = {}
         self.steps: list[Step] = []
@@ -35,8 +44,8 @@ class VirtualTree:
     def original(self, path: str) -> str | None:
         """The file as it is on disk."""
         if path not in self._disk:
-            target = self.root / path
-            self._disk[path] = target.read_bytes().decode("utf-8") if target.is_file() else None
+            data = self.files.read(path)
+            self._disk[path] = None if data is None else decode(path, data)
         return self._disk[path]
 
     def exists(self, path: str) -> bool:
@@ -63,3 +72,25 @@ class VirtualTree:
             step.before[path] = self.read(path)
         step.after[path] = text
         self._staged[path] = text
+
+
+def decode(path: str, data: bytes) -> str:
+    """The text of a file Aegis reads: UTF-8 (a BOM is kept as U+FEFF), else an error that
+    names the file. A Python file that declares another encoding (PEP 263) is refused."""
+    if path.endswith(".py"):
+        for line in data.removeprefix(b"\xef\xbb\xbf").splitlines()[:2]:
+            declared = _CODING.match(line)
+            if declared and declared.group(1).decode("ascii", "replace").lower() not in _UTF8:
+                raise FileAccessError(
+                    f"{path} declares the encoding {declared.group(1).decode()} (PEP 263). "
+                    "Aegis edits UTF-8 files only: convert it (for example with `iconv -t "
+                    "utf-8`) and change its coding line to utf-8, then run again."
+                )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise FileAccessError(
+            f"{path} is not UTF-8 text (byte 0x{data[error.start]:02x} at offset "
+            f"{error.start}). Aegis edits UTF-8 files only: convert it (for example with "
+            "`iconv -t utf-8`), then run again."
+        ) from None

@@ -162,3 +162,45 @@ def test_an_unknown_name_lists_components_and_services(tmp_path: Path):
     assert result.exit_code == 2
     assert "Available components: " in result.output
     assert f"services: {SERVICE.name}" in result.output
+
+
+def test_commands_find_the_project_from_a_subfolder(tmp_path: Path, monkeypatch):
+    project = init(tmp_path)
+    nested = project / "app" / "core"
+    (project / "app" / "pyproject.toml").write_text('[project]\nname = "not-the-project"\n')
+    monkeypatch.chdir(nested)
+    result = invoke("add", LEAF)
+    assert result.exit_code == 0, result.output
+    expected = snapshot(init(tmp_path / "expected", [LEAF]))
+    found = snapshot(project)
+    assert found.pop("app/pyproject.toml")
+    assert found == expected
+    for command in (["components"], ["diff", "remove", LEAF, "--stat"], ["remove", LEAF]):
+        assert invoke(*command).exit_code in (0, 1)
+    monkeypatch.chdir(tmp_path)
+    result = invoke("add", LEAF)
+    assert result.exit_code == 2
+    assert f"No pyproject.toml with [tool.aegis] in {tmp_path} or any folder above it" in (
+        result.output
+    )
+
+
+def test_uncommitted_changes_in_files_it_edits_are_listed(tmp_path: Path):
+    project = init(tmp_path)
+    git = ["git", "-C", str(project), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "generated"], check=True)
+    clean = invoke("add", LEAF, "--path", project)
+    assert clean.exit_code == 0
+    assert "not committed to git" not in clean.output
+    invoke("remove", *CATALOG.sort(closure([LEAF])), "--path", project)
+    readme = project / "README.md"
+    readme.write_text(readme.read_text() + "\nMy notes.\n")
+    (project / "untracked.txt").write_text("not Aegis's business\n")
+    dirty = invoke("add", LEAF, "--path", project)
+    assert dirty.exit_code == 0
+    listed = dirty.output.split("changes not committed to git: ")[1].split(". Aegis")[0]
+    changed = set(listed.split(", "))
+    assert "README.md" in changed and "untracked.txt" not in changed
+    assert "My notes." in readme.read_text()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -36,6 +39,15 @@ def project(tmp_path: Path) -> Path:
         ("app", "reserved"),
         ("json", "reserved"),
         ("aegis", "reserved"),
+        ("fastapi", "a package the generated project installs"),
+        ("redis", "a package the generated project installs"),
+        ("pydantic", "a package the generated project installs"),
+        ("Pydantic_Core", "a package the generated project installs"),
+        ("CON", "a device name on Windows"),
+        ("nul", "a device name on Windows"),
+        ("LPT1", "a device name on Windows"),
+        ("com9.service", "a device name on Windows"),
+        ("a" * 300, "The name is 300 characters long"),
     ],
 )
 def test_invalid_project_names_are_refused(tmp_path: Path, name: str, message: str) -> None:
@@ -43,6 +55,25 @@ def test_invalid_project_names_are_refused(tmp_path: Path, name: str, message: s
     assert code == 2
     assert message in output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_dependency_the_catalogue_declares_is_refused_as_a_name(tmp_path: Path) -> None:
+    from aegis.errors import InvalidName
+    from aegis.names import _declared, validate_project_name
+    from tests.aegis_helpers import CATALOG
+
+    declared = _declared(CATALOG)
+    assert {"fastapi", "uvicorn", "typer"} <= declared  # the core's, read from its template
+    for name in declared:
+        with pytest.raises(InvalidName, match="a package the generated project installs"):
+            validate_project_name(name, CATALOG, tmp_path)
+
+
+def test_a_long_name_that_fits_is_accepted(tmp_path: Path) -> None:
+    name = "a" * 200
+    code, output = aegis("init", name, "-o", tmp_path, "--yes")
+    assert code == 0, output
+    assert (tmp_path / name / "pyproject.toml").is_file()
 
 
 def test_existing_non_empty_target_needs_force(tmp_path: Path) -> None:
@@ -63,6 +94,42 @@ def test_force_writes_into_a_folder_but_keeps_foreign_files(tmp_path: Path) -> N
     assert code == 0
     assert (target / "notes.txt").read_text() == "mine\n"
     assert (target / "pyproject.toml").is_file()
+
+
+@pytest.mark.parametrize("path", ["README.md", "pyproject.toml", "app/core/config.py"])
+def test_force_never_overwrites_a_file_that_differs(tmp_path: Path, path: str) -> None:
+    target = tmp_path / "demo"
+    (target / path).parent.mkdir(parents=True)
+    (target / path).write_text("the owner's own\n")
+    (target / "notes.txt").write_text("mine\n")
+    before = snapshot(target)
+    code, output = aegis("init", "demo", "-o", tmp_path, "--yes", "--force")
+    assert code == 2, output
+    assert f"already has files that differ from the ones Aegis would write: {path}." in output
+    assert snapshot(target) == before
+    assert sorted(p.name for p in target.iterdir()) == sorted({path.split("/")[0], "notes.txt"})
+
+
+def test_force_keeps_a_file_that_is_already_what_aegis_writes(tmp_path: Path) -> None:
+    reference = init(tmp_path / "reference", name="demo")
+    target = tmp_path / "demo"
+    target.mkdir()
+    shutil.copy(reference / "README.md", target / "README.md")
+    code, output = aegis("init", "demo", "-o", tmp_path, "--yes", "--force")
+    assert code == 0, output
+    assert snapshot(target) == snapshot(reference)
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_init_refuses_a_folder_that_holds_an_aegis_project(tmp_path: Path, force: bool) -> None:
+    project = init(tmp_path, [SELECTABLE[0]], name="demo")
+    before = snapshot(project)
+    flags = ["--force"] if force else []
+    code, output = aegis("init", "demo", "-o", tmp_path, "--yes", *flags)
+    assert code == 2
+    assert "already holds an Aegis project. Use `aegis add`" in output
+    assert "`aegis update`" in output
+    assert snapshot(project) == before
 
 
 def test_target_that_is_a_file_is_refused(tmp_path: Path) -> None:
@@ -181,29 +248,33 @@ def test_remove_of_a_component_not_present(project: Path) -> None:
     assert snapshot(project) == before
 
 
-def test_a_failed_write_is_rolled_back(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
+def test_a_failed_write_is_rolled_back(project: Path) -> None:
+    import errno
 
-    before = snapshot(project)
-    real_replace = os.replace
-    calls = {"n": 0}
-
-    def failing_replace(source, target):  # the third file write fails
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise OSError("disk full")
-        real_replace(source, target)
-
-    monkeypatch.setattr(os, "replace", failing_replace)
-    from aegis import engine
+    from aegis import confined, engine
+    from aegis.errors import WriteFailed
     from tests.aegis_helpers import CATALOG
 
+    before = snapshot(project)
+    renames = []
+
+    def disk_full_at_the_third_rename(operation: str, path: str) -> None:
+        if operation == "rename":
+            renames.append(path)
+            if len(renames) == 3:
+                raise OSError(errno.ENOSPC, "No space left on device")
+
     outcome = engine.add(CATALOG, project, SELECTABLE, {})
-    with pytest.raises(OSError, match="disk full"):
-        outcome.changes.apply()
+    confined.set_fault_hook(disk_full_at_the_third_rename)
+    try:
+        with pytest.raises(WriteFailed, match="No space left on device") as failure:
+            outcome.changes.apply()
+    finally:
+        confined.set_fault_hook(None)
+    assert f"Could not write {renames[2]}" in str(failure.value)
     assert snapshot(project) == before
-    leftovers = [p for p in project.rglob("*") if p.name.endswith(".aegis-tmp")]
-    assert leftovers == []
+    assert not (project / ".aegis").exists()
+    assert [p for p in project.rglob("*") if p.name.endswith(".aegis-tmp")] == []
 
 
 def _pack(name: str):
@@ -225,3 +296,160 @@ def _touched_paths(project: Path, component: str) -> set[str]:
             )
         }
     return paths
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('components = "database"', "components must be a list of component names"),
+        ("components = [5]", "components must be a list of component names"),
+        ('components = ["nope"]', "names `nope`, which is not an Aegis component"),
+        ('components = ["scheduler_database"]', "which is not an Aegis component"),
+        ("version = 3", "version must be a string"),
+        ('options = "x"', "[tool.aegis.options] must be a table of strings"),
+    ],
+)
+def test_a_manifest_with_wrong_types_or_names_is_explained(project: Path, line, message) -> None:
+    pyproject = project / "pyproject.toml"
+    key = line.split(" =")[0]
+    text = pyproject.read_text()
+    if key == "options":
+        text = text.replace("\n[tool.aegis.options]\n", "\n")
+    kept = [
+        old for old in text.split("[tool.aegis]\n", 1)[1].splitlines() if not old.startswith(key)
+    ]
+    pyproject.write_text(
+        text.split("[tool.aegis]\n")[0] + "[tool.aegis]\n" + "\n".join([line, *kept]) + "\n"
+    )
+    before = snapshot(project)
+    for command in (
+        ["add", SELECTABLE[0]],
+        ["remove", SELECTABLE[0]],
+        ["diff", "add", SELECTABLE[0]],
+    ):
+        code, output = aegis(*command, "--path", project)
+        assert code == 2, output
+        assert message in output
+        assert snapshot(project) == before
+
+
+def test_an_unknown_option_value_in_the_manifest_is_explained(project: Path) -> None:
+    from tests.aegis_helpers import CATALOG
+
+    pack = next(p for p in CATALOG.selectable if p.options)
+    key = pack.option_key(pack.options[0])
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + f'{key} = "mysql"\n')
+    code, output = aegis("add", pack.name, "--path", project)
+    assert code == 2
+    assert f"{key} must be one of" in output and "(found `mysql`)" in output
+
+
+def test_a_file_that_is_not_utf8_is_named(project: Path) -> None:
+    config = project / "app/core/config.py"
+    config.write_bytes(config.read_bytes() + b"# caf\xe9\n")
+    before = snapshot(project)
+    code, output = aegis("add", *SELECTABLE, "--path", project)
+    assert code == 2
+    assert "app/core/config.py is not UTF-8 text (byte 0xe9" in output
+    assert snapshot(project) == before
+
+
+def test_a_folder_where_a_file_should_be_is_named(project: Path) -> None:
+    checks = project / "app/core/checks.py"
+    checks.unlink()
+    checks.mkdir()
+    code, output = aegis("add", *SELECTABLE, "--path", project)
+    assert code == 2
+    assert "app/core/checks.py is a folder, where Aegis expects a file" in output
+
+
+# -- the error boundary ----------------------------------------------------------------
+
+
+def test_an_internal_error_is_logged_not_shown(project: Path, monkeypatch) -> None:
+    from aegis import engine
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("something Aegis did not expect")
+
+    monkeypatch.setattr(engine, "add", broken)
+    code, output = aegis("add", SELECTABLE[0], "--path", project)
+    assert code == 70
+    assert "Internal error: RuntimeError: something Aegis did not expect" in output
+    log = Path(output.split("The details are in ")[1].split(":")[0])
+    try:
+        assert (
+            "Traceback" in log.read_text() and "something Aegis did not expect" in log.read_text()
+        )
+    finally:
+        log.unlink()
+    result = runner.invoke(app, ["--debug", "add", SELECTABLE[0], "--path", str(project)])
+    assert result.exit_code == 70
+    assert "Traceback" in result.output and "the traceback is above" in result.output
+
+
+def test_ctrl_c_before_writing_changes_nothing(project: Path, monkeypatch) -> None:
+    from aegis import engine
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    before = snapshot(project)
+    monkeypatch.setattr(engine, "add", interrupted)
+    code, output = aegis("add", SELECTABLE[0], "--path", project)
+    assert code == 130
+    assert "Interrupted: stopped before writing anything" in output
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_while_writing_rolls_back(project: Path, signum: int) -> None:
+    """The signal arrives in the middle of the writes (sent by the fault hook at the 10th
+    rename): the command puts back what it wrote and exits 128 + the signal number."""
+    from aegis import confined
+
+    before = snapshot(project)
+    renames = []
+
+    def signal_at_the_tenth_rename(operation: str, path: str) -> None:
+        if operation == "rename":
+            renames.append(path)
+            if len(renames) == 10:
+                os.kill(os.getpid(), signum)
+
+    confined.set_fault_hook(signal_at_the_tenth_rename)
+    try:
+        code, output = aegis("add", *SELECTABLE, "--path", project)
+    finally:
+        confined.set_fault_hook(None)
+    assert code == 128 + signum
+    name = signal.Signals(signum).name
+    assert f"Interrupted ({name}) while writing: the files already written were put back" in output
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_real_process_signalled_at_each_rename_rolls_back(project: Path, signum: int) -> None:
+    """strace sends the signal to a real `aegis add` at its N-th rename, for several N."""
+    import subprocess
+    import sys
+
+    name = signal.Signals(signum).name
+    aegis_command = [str(Path(sys.executable).with_name("aegis")), "add", SELECTABLE[0]]
+    before = snapshot(project)
+    after = snapshot(init(project.parent / "after", [SELECTABLE[0]]))
+    for point in (1, 2, 5, 10):
+        traced = subprocess.run(
+            ["strace", "-f", "-o", os.devnull, "-e", "trace=renameat",
+             "-e", f"inject=renameat:signal={name[3:]}:when={point}",
+             *aegis_command, "--path", str(project)],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        assert "Traceback" not in traced.stderr
+        assert traced.returncode == 128 + signum, traced.stderr
+        assert snapshot(project) in (before, after)
+        if snapshot(project) == after:  # the signal came after the last write
+            assert "just after the changes were complete" in traced.stderr
+            break
+        assert "the project is exactly as it was" in traced.stderr

@@ -8,6 +8,7 @@ the contract suite (`tests/test_invariants.py`, marker `generated`).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -50,6 +51,22 @@ COVERING = covering_cases(CATALOG)
 def python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     scratch = tmp_path_factory.mktemp("requirements")
     return ensure_environment(Workbench(CATALOG), COVERING, scratch)
+
+
+def test_dependency_names_cover_the_environment(python):
+    """Every distribution a generated project installs is a name `aegis init` refuses (the
+    shipped list is written by scripts/dependency-names.py from this environment)."""
+    from aegis.names import dependency_names
+
+    listing = subprocess.run(
+        [sys.executable, "-m", "uv", "pip", "list", "--python", str(python), "--format", "json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    installed = {re.sub(r"[-_.]+", "-", d["name"]).lower() for d in json.loads(listing.stdout)}
+    missing = sorted(installed - dependency_names(CATALOG))
+    assert not missing, f"run scripts/dependency-names.py; not refused as names: {missing}"
 
 
 def test_owner_edited_project_with_every_component_still_works(tmp_path, python):

@@ -74,9 +74,11 @@ def add_block(text: str, key: str, body: str, placement: Placement, style: str =
         end = blocks[-1].end
         if end < len(text):
             return text[:end] + "\n" + new + text[end:]
-    if not text.strip("\n"):
+    if not text:
         return new
-    return text.rstrip("\n") + "\n\n" + new
+    if text.endswith("\n"):
+        return text + "\n" + new
+    return text + "\n\n" + new.removesuffix("\n")  # a file without a final newline keeps so
 
 
 def remove_block(text: str, key: str, style: str = "hash") -> str:
@@ -91,7 +93,7 @@ def remove_block(text: str, key: str, style: str = "hash") -> str:
     if following and text[end] == "\n":
         return text[:start] + text[end + 1 :]
     if text[:start].endswith("\n\n"):
-        start -= 1
+        start -= 2 if end == len(text) and not text.endswith("\n") else 1
     elif start == 0 and text[end : end + 1] == "\n":
         end += 1
     return text[:start] + text[end:]

@@ -1,4 +1,4 @@
-"""Edits of docker-compose.yml with ruamel.yaml (round trip).
+"""Edits of the compose file with ruamel.yaml (round trip).
 
 `load` and `dump` are configured so that an unchanged compose file round-trips byte
 for byte. The edits add and remove entries of mappings (services, volumes,
@@ -9,6 +9,11 @@ it gives back the original bytes.
 Where ruamel keeps the lines between two entries P and N of a mapping: the text after
 the last scalar of P (its "trailing" comment token, after the end of that line), then
 the comment tokens attached before the key N (its "leading" lines).
+
+Files as people write them: a service that inherits its settings with `<<: *anchor` is
+edited in its own mapping, never in the shared block (an inherited `environment` becomes
+the service's own mapping that merges the shared one); `depends_on` and `environment` in
+their short list forms are edited as lists.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.compat import ordereddict
 from ruamel.yaml.error import CommentMark
+from ruamel.yaml.mergevalue import MergeValue, merge_attrib
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
@@ -55,8 +61,29 @@ _BLANK: list[_Line] = [(0, "")]
 
 
 def load(text: str) -> Any:
-    """Parse a compose file for round-trip editing."""
-    return _YAML.load(text)
+    """Parse a compose file for round-trip editing (anchors no alias uses are kept too)."""
+    data = _YAML.load(text)
+    for node in _nodes(data):
+        if node.anchor.value is not None:
+            node.anchor.always_dump = True
+    return data
+
+
+def _nodes(data: Any) -> list[Any]:
+    """Every mapping and sequence of the document, each once."""
+    found: dict[int, Any] = {}
+    pending = [data]
+    while pending:
+        node = pending.pop()
+        if not isinstance(node, CommentedMap | CommentedSeq) or id(node) in found:
+            continue
+        found[id(node)] = node
+        if isinstance(node, CommentedMap):
+            pending.extend(value for _, value in node.non_merged_items())
+            pending.extend(getattr(node, merge_attrib, []))
+        else:
+            pending.extend(node)
+    return list(found.values())
 
 
 def dump(data: Any) -> str:
@@ -69,8 +96,8 @@ def dump(data: Any) -> str:
 # -- the lines around entries ----------------------------------------------------------
 
 
-def _own_keys(mapping: CommentedMap) -> list[Any]:
-    """The keys written in `mapping` itself (not those a `<<:` merge brings)."""
+def _keys(mapping: CommentedMap) -> list[Any]:
+    """The keys written in the mapping itself (not those a `<<` merge brings)."""
     return [key for key, _ in mapping.non_merged_items()]
 
 
@@ -78,12 +105,19 @@ def _leaf(container: Any, key: Any) -> tuple[Any, Any, int]:
     """Where ruamel keeps the comment after entry `key`: (holder, key, slot)."""
     value = container[key]
     nested = isinstance(value, CommentedMap | CommentedSeq)
-    if nested and len(value) and not value.fa.flow_style():
-        if isinstance(value, CommentedMap) and not _own_keys(value):
-            return container, key, 2
-        last = _own_keys(value)[-1] if isinstance(value, CommentedMap) else len(value) - 1
+    own = _keys(value) if isinstance(value, CommentedMap) else value
+    if nested and len(own) and not value.fa.flow_style():
+        last = own[-1] if isinstance(value, CommentedMap) else len(value) - 1
         return _leaf(value, last)
     return container, key, 0 if isinstance(container, CommentedSeq) else 2
+
+
+def _insert(container: CommentedMap, pos: int, key: Any, value: Any) -> None:
+    """`container.insert` at `pos` among its own keys (ruamel counts a `<<` entry too)."""
+    merge = getattr(container, merge_attrib, None)
+    merge_pos = getattr(merge, "merge_pos", None)
+    shift = 1 if merge_pos is not None and merge_pos >= 0 and merge_pos <= pos else 0
+    container.insert(pos + shift, key, value)
 
 
 def _token(holder: Any, key: Any, slot: int) -> Any:
@@ -151,7 +185,7 @@ def _set_leading(container: Any, key: Any, lines: list[_Line]) -> None:
 
 def _separator(container: CommentedMap, blank_by_default: bool) -> list[_Line]:
     """One blank line if the first two entries are separated by one, else none."""
-    keys = _own_keys(container)
+    keys = _keys(container)
     if len(keys) < 2:
         return list(_BLANK) if blank_by_default else []
     gap = _text_lines(_trailing_rest(container, keys[0])) + _leading(container, keys[1])
@@ -162,19 +196,19 @@ def _insert_entry(
     container: CommentedMap, pos: int, key: str, value: Any, separator: list[_Line]
 ) -> None:
     """Insert `key: value` at `pos`, separated from its neighbours by `separator`."""
-    keys = _own_keys(container)
+    keys = _keys(container)
     if pos == len(keys) and keys:
         # The lines after the last entry (before the next top-level key) follow the new
         # one.
         previous = keys[-1]
         rest = _trailing_rest(container, previous)
         _set_trailing_rest(container, previous, "")
-        container.insert(pos, key, value)
+        _insert(container, pos, key, value)
         _set_leading(container, key, separator)
         _set_trailing_rest(container, key, rest)
         return
     if pos == len(keys):
-        container.insert(pos, key, value)
+        _insert(container, pos, key, value)
         return
     following = keys[pos]
     gap = _leading(container, following)
@@ -185,7 +219,7 @@ def _insert_entry(
     while split > 0 and gap[split - 1][1]:
         split -= 1
     head, tail = gap[:split], gap[split:]
-    container.insert(pos, key, value)
+    _insert(container, pos, key, value)
     if pos > 0:
         _set_trailing_rest(container, keys[pos - 1], _lines_text(head))
         _set_leading(container, key, [])
@@ -196,7 +230,7 @@ def _insert_entry(
 
 def _remove_entry(container: CommentedMap, key: str, separator: list[_Line]) -> None:
     """Remove entry `key`: the exact inverse of `_insert_entry`."""
-    keys = _own_keys(container)
+    keys = _keys(container)
     pos = keys.index(key)
     leading = _leading(container, key)
     rest = _trailing_rest(container, key)
@@ -245,7 +279,26 @@ def _service(data: Any, service: str) -> CommentedMap:
     value = services.get(service)
     if not isinstance(value, CommentedMap):
         raise AnchorNotFound(f"the service `{service}` under `services:`")
+    if _uses(data, value) > 1:
+        raise EditError(
+            f"the service `{service}` is an alias of a block other entries share (`*"
+            f"{value.anchor.value}`), so a change to it would change them all; give "
+            f"`{service}` its own mapping (`<<: *{value.anchor.value}`, then its own keys)"
+        )
     return value
+
+
+def _uses(data: Any, node: Any) -> int:
+    """How many places of the document hold `node` (an alias is one more), merges aside."""
+    count = 0
+    for parent in _nodes(data):
+        values = (
+            (v for _, v in parent.non_merged_items())
+            if isinstance(parent, CommentedMap)
+            else parent
+        )
+        count += sum(1 for value in values if value is node)
+    return count
 
 
 def _add(
@@ -255,9 +308,9 @@ def _add(
     placement: Placement,
     blank_by_default: bool,
 ) -> None:
-    keys = _own_keys(container)
-    if name in keys:
+    if name in container:
         return
+    keys = _keys(container)
     separator = _separator(container, blank_by_default)
     pos = insertion_index([str(key) for key in keys], placement, len(keys))
     _insert_entry(container, pos, name, value, separator)
@@ -333,62 +386,190 @@ def _created_field_rank(key: str) -> tuple[int, ...] | None:
     return (_CREATED_FIELDS.index(key),) if key in _CREATED_FIELDS else None
 
 
-def _add_to_submapping(
-    data: Any, service: str, field: str, name: str, value: Any, placement: Placement
+def _add_to_field(
+    data: Any,
+    service: str,
+    field: str,
+    entry: tuple[str, Any, str],
+    placement: Placement,
 ) -> Any:
-    """Add `name: value` to the mapping `field` of `service` (created when missing)."""
+    """Add to the `field` of `service` the entry `(name, value, list item)`: `name: value`
+    when the field is a mapping, `list item` when it is written as a list.
+
+    The field is created when the service has none; when it comes from a shared block (a
+    `<<` merge, or an alias), the service gets its own mapping that merges the shared one.
+    """
+    name, value, item = entry
     definition = _service(data, service)
-    if field not in _own_keys(definition):
-        # Fields created by edits keep one order whichever edit came first.
-        order = Placement((_CREATED_FIELDS.index(field),), _created_field_rank)
-        keys = [str(key) for key in _own_keys(definition)]
-        pos = insertion_index(keys, order, len(keys))
-        _insert_entry(definition, pos, field, CommentedMap({name: value}), [])
+    current = definition.get(field)
+    own = field in _keys(definition)
+    if own and not (isinstance(current, CommentedMap | CommentedSeq) and _uses(data, current) > 1):
+        if isinstance(current, CommentedMap):
+            _add(current, name, value, placement, blank_by_default=False)
+        elif isinstance(current, CommentedSeq):
+            _add_item(current, item, placement, field)
+        else:
+            raise EditError(f"`{field}` of the service `{service}` is neither a mapping nor a list")
         return data
-    mapping = definition[field]
-    if not isinstance(mapping, CommentedMap):
-        raise EditError(f"`{field}` of the service `{service}` is a list; write it as a mapping")
-    _add(mapping, name, value, placement, blank_by_default=False)
+    if current is None:
+        mapping = CommentedMap({name: value})
+    elif isinstance(current, CommentedMap):
+        if name in current:
+            return data  # inherited already
+        mapping = _merging(data, current, field)
+        mapping[name] = value
+    else:
+        raise EditError(
+            f"the service `{service}` takes `{field}` as a list from a shared block; a "
+            "change to it would change every service that shares it. Give "
+            f"`{service}` its own `{field}`"
+        )
+    if own:
+        definition[field] = mapping  # was an alias of the shared mapping
+        return data
+    # Fields created by edits keep one order whichever edit came first.
+    order = Placement((_CREATED_FIELDS.index(field),), _created_field_rank)
+    keys = [str(key) for key in _keys(definition)]
+    _insert_entry(definition, insertion_index(keys, order, len(keys)), field, mapping, [])
     return data
 
 
-def _remove_from_submapping(data: Any, service: str, field: str, name: str) -> Any:
-    """Remove `name` from the mapping `field` of `service`; drop `field` when empty."""
+def _merging(data: Any, shared: CommentedMap, field: str) -> CommentedMap:
+    """A new mapping that merges `shared` (which gets an anchor if it has none)."""
+    if shared.anchor.value is None:
+        owner = next(
+            (
+                node
+                for node in _nodes(data)
+                if isinstance(node, CommentedMap)
+                and any(value is shared for _, value in node.non_merged_items())
+            ),
+            None,
+        )
+        prefix = owner.anchor.value if owner is not None and owner.anchor.value else "shared"
+        shared.yaml_set_anchor(f"{prefix}-{field}".replace("_", "-"), always_dump=True)
+    merge = MergeValue()
+    merge.merge_pos = 0
+    merge.append(shared)
+    mapping = CommentedMap()
+    mapping.add_yaml_merge(merge)
+    return mapping
+
+
+def _remove_from_field(data: Any, service: str, field: str, name: str, item: str) -> Any:
+    """Remove what `_add_to_field` added (nothing when it is not the service's own)."""
     definition = _service(data, service)
-    mapping = definition.get(field)
-    if not isinstance(mapping, CommentedMap) or name not in mapping:
+    if field not in _keys(definition):
         return data
-    if len(mapping) == 1:
+    current = definition[field]
+    if isinstance(current, CommentedSeq):
+        _remove_item(definition, field, current, item)
+        return data
+    if not isinstance(current, CommentedMap) or name not in _keys(current):
+        return data
+    merged = getattr(current, merge_attrib, None)
+    if len(_keys(current)) > 1:
+        _remove_entry(current, name, _separator(current, blank_by_default=False))
+    elif not merged:
         _remove_entry(definition, field, [])
     else:
-        _remove_entry(mapping, name, _separator(mapping, blank_by_default=False))
+        shared = merged[0]
+        inherited = any(
+            isinstance(source, CommentedMap) and source.get(field) is shared
+            for source in getattr(definition, merge_attrib, [])
+        )
+        if inherited:
+            _remove_entry(definition, field, [])
+        else:
+            definition[field] = shared  # back to the alias it was
+        _drop_anchor(data, shared, field)
     return data
+
+
+def _drop_anchor(data: Any, shared: CommentedMap, field: str) -> None:
+    """Remove the anchor `_merging` gave `shared`, once nothing uses it any more."""
+    name = shared.anchor.value or ""
+    if not name.endswith(f"-{field}".replace("_", "-")):
+        return
+    for node in _nodes(data):
+        if isinstance(node, CommentedMap) and any(
+            m is shared for m in getattr(node, merge_attrib, [])
+        ):
+            return
+    if _uses(data, shared) <= 1:
+        shared.yaml_set_anchor(None)
+
+
+def _identity(field: str, item: Any) -> str:
+    """What a list item of `field` names: the service, or the variable (`NAME=value`)."""
+    text = str(item)
+    return text.split("=", 1)[0] if field == "environment" else text
+
+
+def _add_item(sequence: CommentedSeq, item: str, placement: Placement, field: str) -> None:
+    identities = [_identity(field, existing) for existing in sequence]
+    if _identity(field, item) in identities:
+        return
+    pos = insertion_index(identities, placement, len(sequence))
+    if pos == len(sequence) and pos > 0:
+        rest = _trailing_rest(sequence, pos - 1)  # what followed the list now follows the item
+        _set_trailing_rest(sequence, pos - 1, "")
+        sequence.insert(pos, item)
+        _set_trailing_rest(sequence, pos, rest)
+        return
+    if pos == 0:
+        sequence.insert(pos, item)
+        return
+    gap = _text_lines(_trailing_rest(sequence, pos - 1))
+    split = len(gap)
+    while split > 0 and gap[split - 1][1]:  # comment lines right above the next item
+        split -= 1
+    sequence.insert(pos, item)
+    _set_trailing_rest(sequence, pos - 1, _lines_text(gap[:split]))
+    _set_trailing_rest(sequence, pos, _lines_text(gap[split:]))
+
+
+def _remove_item(definition: CommentedMap, field: str, sequence: CommentedSeq, item: str) -> None:
+    identities = [_identity(field, existing) for existing in sequence]
+    wanted = _identity(field, item)
+    if wanted not in identities:
+        return
+    if len(sequence) == 1:
+        _remove_entry(definition, field, [])
+        return
+    pos = identities.index(wanted)
+    rest = _trailing_rest(sequence, pos)
+    del sequence[pos]
+    if pos > 0:
+        _set_trailing_rest(sequence, pos - 1, _trailing_rest(sequence, pos - 1) + rest)
 
 
 def add_depends_on(
     data: Any, service: str, dependency: str, condition: str, placement: Placement
 ) -> Any:
-    """`service` depends on `dependency` with `condition` (mapping form)."""
+    """`service` depends on `dependency` with `condition` (in the short list form, when
+    the service writes `depends_on` as a list, without a condition)."""
     value = CommentedMap({"condition": condition})
-    return _add_to_submapping(data, service, "depends_on", dependency, value, placement)
+    return _add_to_field(data, service, "depends_on", (dependency, value, dependency), placement)
 
 
 def remove_depends_on(data: Any, service: str, dependency: str) -> Any:
     """Remove `dependency` from `depends_on` of `service` (dropped when empty)."""
-    return _remove_from_submapping(data, service, "depends_on", dependency)
+    return _remove_from_field(data, service, "depends_on", dependency, dependency)
 
 
 def add_environment(
     data: Any, service: str, variable: str, value: str, placement: Placement
 ) -> Any:
-    """Set `variable: value` in the `environment:` mapping of `service` (an existing
-    variable of that name is left as it is)."""
-    return _add_to_submapping(data, service, "environment", variable, value, placement)
+    """Set `variable: value` in the `environment:` of `service` (`VARIABLE=value` in the
+    list form); a variable of that name, its own or inherited, is left as it is."""
+    entry = (variable, value, f"{variable}={value}")
+    return _add_to_field(data, service, "environment", entry, placement)
 
 
 def remove_environment(data: Any, service: str, variable: str) -> Any:
     """Remove `variable` from the environment of `service` (dropped when empty)."""
-    return _remove_from_submapping(data, service, "environment", variable)
+    return _remove_from_field(data, service, "environment", variable, variable)
 
 
 # -- any YAML document: entries of a mapping, items of a sequence ----------------------
@@ -417,7 +598,7 @@ def add_entry(data: Any, at: tuple[str, ...], key: str, value: Any, placement: P
 def remove_entry(data: Any, at: tuple[str, ...], key: str) -> Any:
     """Remove `key` from the mapping at `at` (no-op when absent)."""
     mapping = _at(data, at, CommentedMap)
-    if key in _own_keys(mapping):
+    if key in _keys(mapping):
         _remove_entry(mapping, key, _separator(mapping, blank_by_default=False))
     return data
 

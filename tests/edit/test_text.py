@@ -68,10 +68,23 @@ def test_user_edits_inside_a_block_do_not_duplicate_it() -> None:
     assert text.remove_block(edited, "redis") == ENV
 
 
-def test_missing_newline_at_end_is_added() -> None:
-    result = text.add_block("A=1", "redis", "B=2", placement("redis"))
-    assert result == "A=1\n\n# aegis:begin redis\nB=2\n# aegis:end redis\n"
-    assert text.remove_block(result, "redis") == "A=1\n"
+@pytest.mark.parametrize("source", ["A=1", "A=1\n\n\n", "\n", "A=1\n\n"])
+def test_the_end_of_a_file_comes_back_exactly(source: str) -> None:
+    """No final newline, or several: add then remove (in any order) gives the bytes back."""
+    once = text.add_block(source, "redis", "B=2", placement("redis"))
+    assert "\n# aegis:begin redis\nB=2\n# aegis:end redis" in once
+    assert once.endswith("\n") == source.endswith("\n")
+    assert text.remove_block(once, "redis") == source
+    both = text.add_block(once, "worker", "C=3", placement("worker"))
+    other_way = text.add_block(
+        text.add_block(source, "worker", "C=3", placement("worker")),
+        "redis",
+        "B=2",
+        placement("redis"),
+    )
+    assert both == other_way
+    for first, second in (("redis", "worker"), ("worker", "redis")):
+        assert text.remove_block(text.remove_block(both, first), second) == source
 
 
 def test_unterminated_block_is_an_error() -> None:

@@ -111,24 +111,20 @@ placement = placements(RANKS)
 
 
 def add_pack(data, name: str) -> None:  # noqa: ANN001
-    yaml.add_service(data, name, PACKS[name], placement(name))
+    """Every edit changes `data` in place and returns it (the engine keeps what it returns)."""
+    assert yaml.add_service(data, name, PACKS[name], placement(name)) is data
     if name != "worker":
-        yaml.add_volume(data, f"{name}-data", None, placement(f"{name}-data"))
-        yaml.add_depends_on(data, "web", name, "service_healthy", placement(name))
-    yaml.add_environment(
-        data,
-        "web",
-        f"{name.upper()}_URL",
-        f"{name}://{name}",
-        placement(f"{name.upper()}_URL"),
-    )
+        assert yaml.add_volume(data, f"{name}-data", None, placement(f"{name}-data")) is data
+        assert yaml.add_depends_on(data, "web", name, "service_healthy", placement(name)) is data
+    url = (f"{name.upper()}_URL", f"{name}://{name}", placement(f"{name.upper()}_URL"))
+    assert yaml.add_environment(data, "web", *url) is data
 
 
 def remove_pack(data, name: str) -> None:  # noqa: ANN001
-    yaml.remove_environment(data, "web", f"{name.upper()}_URL")
-    yaml.remove_depends_on(data, "web", name)
-    yaml.remove_volume(data, f"{name}-data")
-    yaml.remove_service(data, name)
+    assert yaml.remove_environment(data, "web", f"{name.upper()}_URL") is data
+    assert yaml.remove_depends_on(data, "web", name) is data
+    assert yaml.remove_volume(data, f"{name}-data") is data
+    assert yaml.remove_service(data, name) is data
 
 
 @pytest.mark.parametrize("source", [BASE, USER])
@@ -224,11 +220,134 @@ def test_compact_file_stays_compact() -> None:
     assert yaml.dump(data) == COMPACT
 
 
-def test_depends_on_as_a_list_is_refused_clearly() -> None:
-    with pytest.raises(EditError, match="`depends_on` of the service `web` is a list"):
-        yaml.add_depends_on(
-            yaml.load(COMPACT), "web", "redis", "service_healthy", placement("redis")
-        )
+# Compose files as people write them: a shared block merged with `<<`, an alias, the short
+# list forms of depends_on and environment (with comments between the items).
+MERGED = """x-app: &app
+  build: .
+  environment:
+    LOG_LEVEL: info
+  depends_on:
+    mail:
+      condition: service_started
+  networks:
+    - backend
+
+services:
+  web:
+    <<: *app
+    command: python -m app.entrypoints.webserver
+    ports:
+      - "8000:8000"
+
+  mail:
+    <<: *app
+    image: mailhog/mailhog
+
+networks:
+  backend:
+
+volumes:
+  app-data:
+"""
+
+ALIASED = """x-env: &env
+  LOG_LEVEL: info
+services:
+  web:
+    build: .
+    environment: *env
+  mail:
+    image: mailhog/mailhog
+    environment: *env
+volumes:
+  app-data:
+"""
+
+SHORT = """services:
+  web:
+    build: .
+    depends_on:
+      - mail   # catches outgoing mail
+      # the database comes later
+      - db
+    environment:
+      - LOG_LEVEL=info
+
+  # Catches outgoing mail in development.
+  mail:
+    image: mailhog/mailhog
+    depends_on: [db]
+  db:
+    image: postgres
+volumes:
+  app-data:
+"""
+
+FORMS = {"merge": MERGED, "alias": ALIASED, "short": SHORT}
+
+
+@pytest.mark.parametrize("source", FORMS.values(), ids=FORMS)
+def test_compose_forms_take_packs_in_any_order_and_give_the_bytes_back(source: str) -> None:
+    assert yaml.dump(yaml.load(source)) == source
+    results = set()
+    for order in itertools.permutations(PACKS):
+        data = yaml.load(source)
+        for name in order:
+            add_pack(data, name)
+        added = yaml.dump(data)
+        results.add(added)
+        for removal in (order, order[::-1]):
+            data = yaml.load(added)
+            for name in removal:
+                remove_pack(data, name)
+            assert yaml.dump(data) == source
+    assert len(results) == 1
+    result = results.pop()
+    assert yaml.dump(yaml.load(result)) == result
+    before = json.loads(json.dumps(yaml.load(source)))
+    after = json.loads(json.dumps(yaml.load(result)))
+    for service in before["services"]:  # nothing but web changed, shared blocks included
+        if service != "web":
+            assert after["services"][service] == before["services"][service]
+    assert {k: v for k, v in after.items() if k.startswith("x-")} == {
+        k: v for k, v in before.items() if k.startswith("x-")
+    }
+    web, was = after["services"]["web"], before["services"]["web"]
+    urls = {f"{n.upper()}_URL": f"{n}://{n}" for n in PACKS}
+    if isinstance(web["environment"], list):  # the short forms stay short
+        assert web["environment"] == [*was["environment"], *(f"{k}={v}" for k, v in urls.items())]
+        assert web["depends_on"] == [*was["depends_on"], "postgres", "redis"]
+    else:  # inherited entries are kept, the new ones are the service's own
+        assert web["environment"] == {**(was.get("environment") or {}), **urls}
+        healthy = {"condition": "service_healthy"}
+        assert web["depends_on"] == {
+            **(was.get("depends_on") or {}),
+            "postgres": healthy,
+            "redis": healthy,
+        }
+
+
+def test_a_service_that_is_an_alias_of_a_shared_block_is_refused() -> None:
+    source = "x-base: &base\n  image: x\nservices:\n  web: *base\n  api: *base\n"
+    with pytest.raises(EditError, match="`web` is an alias of a block other entries share"):
+        yaml.add_environment(yaml.load(source), "web", "A", "1", placement("REDIS_URL"))
+
+
+def test_a_list_inherited_from_a_shared_block_is_refused() -> None:
+    source = (
+        "x-base: &base\n  environment:\n    - A=1\nservices:\n  web:\n    <<: *base\n    image: x\n"
+    )
+    with pytest.raises(EditError, match="takes `environment` as a list from a shared block"):
+        yaml.add_environment(yaml.load(source), "web", "B", "2", placement("REDIS_URL"))
+
+
+def test_anchors_no_alias_uses_survive() -> None:
+    source = "x-spare: &spare\n  image: x\nservices:\n  web:\n    image: y\n"
+    data = yaml.load(source)
+    yaml.add_environment(data, "web", "REDIS_URL", "r", placement("REDIS_URL"))
+    assert "x-spare: &spare\n" in yaml.dump(data)
+    yaml.remove_environment(data, "web", "REDIS_URL")
+    assert yaml.dump(data) == source
 
 
 def test_missing_anchors_are_reported() -> None:
