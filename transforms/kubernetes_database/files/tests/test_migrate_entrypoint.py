@@ -9,7 +9,9 @@ from app.core.migrations import current_revision, head_revision, upgrade_databas
 from app.entrypoints.migrate import main, wait_for_head
 
 
-def test_the_job_brings_the_database_to_the_latest_revision(fresh_database: str) -> None:
+def test_the_job_brings_the_database_to_the_latest_revision(
+    fresh_database: str,
+) -> None:
     assert current_revision() is None
     main([])
     assert current_revision() == head_revision()

@@ -33,7 +33,7 @@ def wait_for_head(timeout: float, interval: float = 2.0) -> bool:
             logger.info("database at revision %s", head)
             return True
         if time.monotonic() >= deadline:
-            logger.error("database at %s after %.0fs, not at %s", current, timeout, head)
+            logger.error("database at %s after %ss, not at %s", current, timeout, head)
             return False
         time.sleep(interval)
 
@@ -41,9 +41,7 @@ def wait_for_head(timeout: float, interval: float = 2.0) -> bool:
 def main(argv: Sequence[str] | None = None) -> None:
     """Apply the migrations, or with `--wait` wait until they are applied."""
     parser = argparse.ArgumentParser(description="Apply or wait for the migrations.")
-    parser.add_argument(
-        "--wait", action="store_true", help="wait until they are applied"
-    )
+    parser.add_argument("--wait", action="store_true", help="wait until applied")
     parser.add_argument(
         "--timeout", type=float, default=600.0, help="seconds to wait (with --wait)"
     )
