@@ -8,6 +8,7 @@ pack's `edits(options)` returns a list of what these return (an edit, or a tuple
   lines in `.env.example`, from one declaration;
 - `health_check`: `HEALTH_CHECKS` (`app/core/checks.py`);
 - `bootstrap_hook`: `BOOTSTRAP_HOOKS` (`app/core/bootstrap.py`), run first by every process;
+- `app_hook`: `APP_HOOKS`, called with the FastAPI app once it is built;
 - `startup_hook`, `shutdown_hook`: `STARTUP_HOOKS`, `SHUTDOWN_HOOKS` of the web lifespan;
 - `router`: `ROUTERS` (`app/components/backend/api/routing.py`);
 - `cli_group`: `COMMAND_GROUPS` (`app/cli/main.py`);
@@ -84,6 +85,12 @@ def health_check(module: str, function: str) -> tuple[Import, ListItem]:
 def bootstrap_hook(module: str, function: str) -> tuple[Import, ListItem]:
     """Run `function()` first in every process: web server, scheduler, workers and CLI."""
     return _register(BOOTSTRAP, "BOOTSTRAP_HOOKS", module, function)
+
+
+def app_hook(module: str, function: str) -> tuple[Import, ListItem]:
+    """Call `function(app)` on the FastAPI app once it is built (middleware,
+    instrumentation)."""
+    return _register(LIFECYCLE, "APP_HOOKS", module, function)
 
 
 def startup_hook(module: str, function: str) -> tuple[Import, ListItem]:

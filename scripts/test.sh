@@ -5,4 +5,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/start-services.sh
 bash scripts/install-browser.sh
+# The Kubernetes overlays are rendered by kubectl's kustomize (the machine image ships
+# kubectl); say so plainly where it is missing rather than fail deep in a test.
+command -v kubectl >/dev/null \
+    || { echo "kubectl is needed to render the Kubernetes overlays: install it" >&2; exit 1; }
 .venv/bin/python -m pytest "$@"

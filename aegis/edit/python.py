@@ -830,6 +830,14 @@ def _parse_statement(code: str) -> _Statement:
     return statement.with_changes(leading_lines=lines)
 
 
+def _code_identity(code: str) -> str | None:
+    """The identity of `code` when it is a statement, else None."""
+    try:
+        return statement_identity(code)
+    except SyntaxError:
+        return None
+
+
 def add_statement(
     module: Module,
     scope: str,
@@ -839,9 +847,9 @@ def add_statement(
 ) -> Module:
     """Add one statement to `scope` ("" module, "Class", "function", "Class.method").
 
-    Its default position is right after the statement whose identity is `after` (when
-    given and found), else the end of the scope; siblings owned by packs order it
-    canonically.
+    Its default position is right after the statement `after` names (its identity, or
+    its code, e.g. `bootstrap()`; when given and found), else the end of the scope;
+    siblings owned by packs order it canonically.
     """
     if isinstance(module, PartialModule):
         block = _partial_scope(module, scope)
@@ -852,8 +860,10 @@ def add_statement(
     if statement_identity(code) in identities:
         return module
     default = len(identities)
-    if after is not None and after in identities:
-        default = identities.index(after) + 1
+    if after is not None:
+        named = after if after in identities else _code_identity(after)
+        if named in identities:
+            default = identities.index(named) + 1
     pos = insertion_index(identities, placement, default)
     statement = _parse_statement(code)
     if isinstance(module, PartialModule):

@@ -11,7 +11,8 @@ and pytest checks the pack against the core and every other installed pack: `ini
 equals `init` then `add` of each; any add order gives the same bytes; adding again changes
 nothing; `remove` is the exact inverse; the previewed diff, applied with `git apply`, is what
 the command writes; an owner's edits survive add and remove; the compose file stays
-consistent; and (marker `generated`) the generated projects lint, pass their own tests, start
+consistent; the deploy files (compose, Kubernetes overlays) pass their specifications;
+and (marker `generated`) the generated projects lint, pass their own tests, start
 and report the pack's health checks healthy. With `pack = None` (Aegis's own suite) every
 allowed set of the whole catalogue is checked.
 """
@@ -29,6 +30,7 @@ from aegis.pack import Pack
 from aegis.testing import generated
 from aegis.testing.cases import Case, closure, covering_cases, generated_cases, invariant_cases
 from aegis.testing.compose import compose_problems
+from aegis.testing.deploy import DeployCheck
 from aegis.testing.owner import make_owner_edits
 from aegis.testing.workbench import (
     Workbench,
@@ -180,6 +182,21 @@ class PackContract:
             for edit in bench.catalog[name].edits_for(options):
                 if isinstance(edit, ComposeService):
                     assert edit.name in compose["services"]
+
+    def test_deploy_files_pass_their_specifications(self, tmp_path: Path) -> None:
+        """For every case: the compose file passes the Compose specification's schema;
+        each Kubernetes overlay builds, passes the API's schemas (strict) and holds
+        together with the project (see `aegis.testing.deploy`)."""
+        import shutil
+
+        bench = self.bench()
+        check = DeployCheck(tmp_path / "checked")
+        for number, case in enumerate(invariant_cases(bench.catalog, self.pack)):
+            project = bench.init(tmp_path / str(number), case.ordered, case.options)
+            check.add(project, case.label)
+            shutil.rmtree(project.parent)
+        problems = check.run()
+        assert not problems, "\n".join(problems)
 
     # -- generated projects ---------------------------------------------------------------
 

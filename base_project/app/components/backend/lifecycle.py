@@ -1,10 +1,15 @@
-"""Hooks run by the FastAPI lifespan, in list order, at startup and shutdown."""
+"""Hooks of the web app: run on the app once it is built (middleware,
+instrumentation), and by the FastAPI lifespan, in list order, at startup and
+shutdown."""
 
 import logging
 from collections.abc import Awaitable, Callable
 
+from fastapi import FastAPI
+
 from app.core.config import get_settings
 
+AppHook = Callable[[FastAPI], None]
 Hook = Callable[[], Awaitable[None]]
 
 logger = logging.getLogger(__name__)
@@ -20,6 +25,8 @@ async def log_shutdown() -> None:
     """Announce that the service stops."""
     logger.info("%s stopping", get_settings().app_name)
 
+
+APP_HOOKS: list[AppHook] = []
 
 STARTUP_HOOKS: list[Hook] = [
     log_startup,

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from app.components.backend.api.routing import ROUTERS
-from app.components.backend.lifecycle import SHUTDOWN_HOOKS, STARTUP_HOOKS
+from app.components.backend.lifecycle import APP_HOOKS, SHUTDOWN_HOOKS, STARTUP_HOOKS
 from app.components.frontend.mount import DashboardMount
 from app.core.bootstrap import bootstrap
 from app.core.config import get_settings
@@ -29,7 +29,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app() -> FastAPI:
-    """Build the application: every router of `ROUTERS`, then the dashboard.
+    """Build the application: every router of `ROUTERS`, the dashboard, then every
+    hook of `APP_HOOKS` on the app.
 
     The dashboard is mounted at `DASHBOARD_PATH`, after the API (a Flet app answers
     every path under it); Flet itself is loaded on the first dashboard request.
@@ -47,6 +48,8 @@ def create_app() -> FastAPI:
 
     app.state.dashboard = DashboardMount()
     app.mount(DASHBOARD_PATH, app.state.dashboard)
+    for hook in APP_HOOKS:
+        hook(app)
     return app
 
 

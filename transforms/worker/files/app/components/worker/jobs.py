@@ -1,9 +1,10 @@
 """Enqueue a registered task by name and read a job's status and result."""
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+from uuid import uuid4
 
 from arq.connections import ArqRedis
 from arq.constants import in_progress_key_prefix, job_key_prefix
@@ -54,6 +55,12 @@ class JobInfo(BaseModel):
     error: str | None = None
 
 
+EnqueueHook = Callable[[ArqRedis, str], Awaitable[None]]
+
+ENQUEUE_HOOKS: list[EnqueueHook] = []
+"""Awaited with the client and the job's id just before a job is enqueued."""
+
+
 async def enqueue(
     redis: ArqRedis,
     task_name: str,
@@ -65,6 +72,9 @@ async def enqueue(
     task = get_task(task_name)
     kwargs = kwargs or {}
     task.check_arguments(args, kwargs)
+    job_id = job_id or uuid4().hex
+    for hook in ENQUEUE_HOOKS:
+        await hook(redis, job_id)
     job = await redis.enqueue_job(
         task.name, *args, _job_id=job_id, _queue_name=queue_key(task.queue), **kwargs
     )

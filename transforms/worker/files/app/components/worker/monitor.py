@@ -1,11 +1,12 @@
 """What the worker reports: failed jobs, the state of each queue, the health check."""
 
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from arq.connections import ArqRedis
 from arq.constants import result_key_prefix
-from arq.jobs import deserialize_result
+from arq.jobs import JobResult, deserialize_result
 from pydantic import BaseModel
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -33,18 +34,14 @@ class QueueStatus(BaseModel):
     failed_job_ids: list[str] = []
 
 
-async def record_failure(ctx: dict[str, Any]) -> None:
-    """arq `after_job_end` hook: remember a failed job in its queue's failure set.
+async def record_failure(ctx: dict[str, Any], result: JobResult | None) -> None:
+    """Job end hook: remember a failed job in its queue's failure set.
 
     Failures older than `WORKER_FAILURE_WINDOW` seconds are dropped at the same time.
     """
+    if result is None or result.success:
+        return
     redis: ArqRedis = ctx["redis"]
-    raw = await redis.get(result_key_prefix + ctx["job_id"])
-    if raw is None:
-        return
-    result = deserialize_result(raw, deserializer=redis.job_deserializer)
-    if result.success:
-        return
     key = f"{result.queue_name}:failures"
     window = get_settings().worker_failure_window
     now = time.time()
@@ -53,6 +50,36 @@ async def record_failure(ctx: dict[str, Any]) -> None:
         pipe.zremrangebyscore(key, "-inf", now - window)
         pipe.expire(key, window)
         await pipe.execute()
+
+
+JobStartHook = Callable[[dict[str, Any]], Awaitable[None]]
+JobEndHook = Callable[[dict[str, Any], JobResult | None], Awaitable[None]]
+
+JOB_START_HOOKS: list[JobStartHook] = []
+"""Awaited with the job's context before each job runs (in the job's context)."""
+
+JOB_END_HOOKS: list[JobEndHook] = [
+    record_failure,
+]
+"""Awaited with the job's context and its stored result (None when results are not
+kept) after each job."""
+
+
+async def job_started(ctx: dict[str, Any]) -> None:
+    """arq `on_job_start`: every hook of `JOB_START_HOOKS`."""
+    for hook in JOB_START_HOOKS:
+        await hook(ctx)
+
+
+async def job_ended(ctx: dict[str, Any]) -> None:
+    """arq `after_job_end`: every hook of `JOB_END_HOOKS`, with the job's result."""
+    redis: ArqRedis = ctx["redis"]
+    raw = await redis.get(result_key_prefix + ctx["job_id"])
+    result = None
+    if raw is not None:
+        result = deserialize_result(raw, deserializer=redis.job_deserializer)
+    for hook in JOB_END_HOOKS:
+        await hook(ctx, result)
 
 
 def _text(value: bytes | str | None) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from arq.worker import Worker, create_worker, func
 
 from app.components.worker.keys import DEFAULT_QUEUE, SYSTEM_QUEUE, queue_key
-from app.components.worker.monitor import record_failure
+from app.components.worker.monitor import job_ended, job_started
 from app.components.worker.pool import arq_redis_settings
 from app.components.worker.tasks import default, system
 from app.core.config import get_settings
@@ -33,7 +33,8 @@ class SystemWorkerSettings:
     keep_result = _settings.worker_keep_result
     health_check_interval = _settings.worker_health_check_interval
     redis_settings = arq_redis_settings()
-    after_job_end = record_failure
+    on_job_start = job_started
+    after_job_end = job_ended
 
 
 class DefaultWorkerSettings:
@@ -47,7 +48,8 @@ class DefaultWorkerSettings:
     keep_result = _settings.worker_keep_result
     health_check_interval = _settings.worker_health_check_interval
     redis_settings = arq_redis_settings()
-    after_job_end = record_failure
+    on_job_start = job_started
+    after_job_end = job_ended
 
 
 WORKER_SETTINGS: dict[str, type] = {
