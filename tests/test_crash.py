@@ -85,7 +85,8 @@ class Scenario:
 
     def args(self, target: Path) -> list[str]:
         if self.command == "init":
-            return ["init", target.name, "-o", str(target.parent), "-c", self.pack, "--yes"]
+            flag = "-s" if CATALOG[self.pack].kind == "service" else "-c"
+            return ["init", target.name, "-o", str(target.parent), flag, self.pack, "--yes"]
         return [self.command, self.pack, "--path", str(target)]
 
     def __str__(self) -> str:

@@ -58,23 +58,29 @@ def _largest(cases: Iterable[Case]) -> list[Case]:
 
 
 def ensure_environment(workbench: Workbench, cases: Iterable[Case], scratch: Path) -> Path:
-    """The environment's python, created or brought up to date with uv."""
+    """The environment's python, created or brought up to date with uv (one process at a
+    time: test workers running in parallel share it)."""
+    import fcntl
+
     directory = environment_dir()
     python = directory / "bin" / "python"
     uv = [sys.executable, "-m", "uv"]
     env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
-    if not python.exists():
+    wanted = requirements(workbench, cases, scratch)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    with open(directory.parent / f".{directory.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not python.exists():
+            subprocess.run(
+                [*uv, "venv", "--quiet", "--python", sys.executable, str(directory)],
+                check=True,
+                env=env,
+            )
         subprocess.run(
-            [*uv, "venv", "--quiet", "--python", sys.executable, str(directory)],
+            [*uv, "pip", "install", "--quiet", "--python", str(python), *wanted],
             check=True,
             env=env,
         )
-    subprocess.run(
-        [*uv, "pip", "install", "--quiet", "--python", str(python)]
-        + requirements(workbench, cases, scratch),
-        check=True,
-        env=env,
-    )
     return python
 
 
