@@ -45,7 +45,8 @@ def _python(text: str) -> Any:
 
 def render(kind: str, document: Any) -> str:
     if kind == "python":
-        return document.code
+        code: str = document.code
+        return code
     if kind == "toml":
         import tomlkit
 
@@ -54,7 +55,8 @@ def render(kind: str, document: Any) -> str:
         from aegis.edit import yaml
 
         return yaml.dump(document)
-    return document
+    text: str = document
+    return text
 
 
 @dataclass

@@ -96,7 +96,7 @@ def _declared(catalog: Catalog) -> set[str]:
         requirements += extra
     for pack in catalog:
         defaults = catalog.default_options(p.name for p in catalog)
-        variants = [{}] + [
+        variants: list[dict[str, str]] = [{}] + [
             {pack.option_key(option): choice}
             for option in pack.options
             for choice in option.choices
@@ -105,7 +105,14 @@ def _declared(catalog: Catalog) -> set[str]:
             for edit in pack.edits_for(defaults | variant):
                 if isinstance(edit, Dependency):
                     requirements.append(edit.requirement)
-    return {normalize(_REQUIREMENT_NAME.match(text.strip()).group()) for text in requirements}
+    return {_requirement_name(text) for text in requirements}
+
+
+def _requirement_name(requirement: str) -> str:
+    match = _REQUIREMENT_NAME.match(requirement.strip())
+    if match is None:
+        raise ValueError(f"not a requirement: {requirement!r}")
+    return normalize(match.group())
 
 
 @cache
