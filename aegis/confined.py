@@ -173,7 +173,12 @@ class ProjectFiles:
                 if kind is not None:
                     raise _not_a_file(current, kind, parent, name, wanted="folder")
                 _step("mkdir", current)
-                os.mkdir(name, 0o777, dir_fd=parent)
+                try:
+                    os.mkdir(name, 0o777, dir_fd=parent)
+                except FileExistsError:  # another process made it since `_kind` looked
+                    if _kind(parent, name) == "folder":
+                        continue
+                    raise
                 created.append(current)
         return created
 
