@@ -22,7 +22,9 @@ from typer.core import TyperGroup
 from aegis.errors import INTERNAL_ERROR, AegisError, Interrupted, InvalidOption
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.table import Table
+    from typer._click.core import Context as ClickContext
 
     from aegis.catalog import Catalog
     from aegis.confined import ProjectFiles
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
 class _Boundary(TyperGroup):
     """The one place where errors become messages and exit codes."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: ClickContext) -> Any:
         with _boundary(ctx):
             return super().invoke(ctx)
 
@@ -86,7 +88,7 @@ def _options(
 
 
 @contextmanager
-def _boundary(ctx: typer.Context) -> Iterator[None]:
+def _boundary(ctx: ClickContext) -> Iterator[None]:
     previous = _raise_on_sigterm()
     try:
         yield
@@ -556,7 +558,7 @@ def _say(text: str, color: str | None = None) -> None:
     typer.secho(text, fg=color)
 
 
-def _stdout():  # noqa: ANN202 - rich is imported lazily
+def _stdout() -> Console:
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=True)

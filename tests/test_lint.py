@@ -16,3 +16,14 @@ def test_ruff_check_and_format():
             text=True,
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict():
+    """`[tool.mypy]` in pyproject.toml: strict, over the whole `aegis` package."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
