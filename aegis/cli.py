@@ -17,10 +17,9 @@ from types import FrameType
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from aegis.errors import INTERNAL_ERROR, AegisError, Interrupted, InvalidOption
-from aegis.usage import Command, WithPackOptions, examples, pack_flag, unknown_flag
+from aegis.usage import Command, Group, WithPackOptions, examples, pack_flag, unknown_flag
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -34,7 +33,7 @@ if TYPE_CHECKING:
     from aegis.pack import Pack
 
 
-class _Boundary(TyperGroup):
+class _Boundary(Group):
     """The one place where errors become messages and exit codes."""
 
     def invoke(self, ctx: ClickContext) -> Any:
@@ -53,10 +52,11 @@ app = typer.Typer(
 diff_app = typer.Typer(
     help="Show, as a unified diff, what add or remove would change. Exit code 1 if anything "
     "would change, 0 if nothing would.",
+    cls=Group,
     no_args_is_help=True,
 )
 app.add_typer(diff_app, name="diff")
-pack_app = typer.Typer(help="Write your own packs.", no_args_is_help=True)
+pack_app = typer.Typer(help="Write your own packs.", cls=Group, no_args_is_help=True)
 app.add_typer(pack_app, name="pack")
 
 WITH_OPTIONS = {"allow_extra_args": True, "ignore_unknown_options": True}

@@ -9,10 +9,12 @@ that takes pack options (`--database-engine postgresql`) uses `WithPackOptions`.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from typer._click.exceptions import NoSuchOption
-from typer.core import TyperArgument, TyperCommand, TyperOption
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 if TYPE_CHECKING:
     from typer._click.core import Context
@@ -58,11 +60,25 @@ class Command(TyperCommand):
                     formatter.write(f"{'':>{formatter.current_indent}}{line}\n")
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
-        try:
+        with _suggesting_flags(ctx):
             return super().parse_args(ctx, args)
-        except NoSuchOption as error:
-            message = unknown_flag(error.option_name, ctx, [])
-            raise NoSuchOption(error.option_name, message, ctx=ctx) from None
+
+
+class Group(TyperGroup):
+    """A group of commands whose own unknown flags are answered like a command's."""
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        with _suggesting_flags(ctx):
+            return super().parse_args(ctx, args)
+
+
+@contextmanager
+def _suggesting_flags(ctx: Context) -> Iterator[None]:
+    try:
+        yield
+    except NoSuchOption as error:
+        message = unknown_flag(error.option_name, ctx, [])
+        raise NoSuchOption(error.option_name, message, ctx=ctx) from None
 
 
 class WithPackOptions(Command):
@@ -112,9 +128,22 @@ def unknown_flag(flag: str, ctx: Context, pack_flags: list[str]) -> str:
     spellings = [name for param in own for name in (*param.opts, *param.secondary_opts)]
     close = difflib.get_close_matches(flag, [*spellings, *pack_flags], n=1, cutoff=0.6)
     hint = f" Did you mean `{close[0]}`?" if close else ""
+    owners = _subcommands_taking(ctx, flag)
+    if owners:
+        where = ", ".join(f"`{ctx.command_path} {name}`" for name in owners)
+        hint = f" It is an option of {where}: give it after the command's name."
     listed = ", ".join("/".join([*sorted(p.opts, key=len), *p.secondary_opts]) for p in own)
     packs = f"; component options: {', '.join(pack_flags)}" if pack_flags else ""
     return f"Unknown option `{flag}` for `{ctx.command_path}`.{hint} Its options: {listed}{packs}."
+
+
+def _subcommands_taking(ctx: Context, flag: str) -> list[str]:
+    subcommands = getattr(ctx.command, "commands", {})
+    return [
+        name
+        for name, command in subcommands.items()
+        if any(flag in (*p.opts, *p.secondary_opts) for p in command.params)
+    ]
 
 
 def _arguments(command: Any, ctx: Context) -> list[TyperArgument]:

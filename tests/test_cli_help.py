@@ -176,6 +176,8 @@ def _own_flags(path: tuple[str, ...]) -> list[str]:
         (["diff", "add", "cache", "--dry-run"], "Its options: -p/--path, --stat", "needs a value"),
         (["init", "zz", "--compnents", "database"], "Did you mean `--components`?", "Options:"),
         (["init", "zz", "--database-engine"], "needs a value: one of sqlite, postgresql", "Unk"),
+        (["--versoin"], "Unknown option `--versoin` for `aegis`. Did you mean `--version`?", "{"),
+        (["diff", "--stat"], "It is an option of `aegis diff add`, `aegis diff remove`", "{"),
     ],
 )
 def test_the_defects_of_the_issue(tmp_path, monkeypatch, args, expected, not_expected):
@@ -185,7 +187,7 @@ def test_the_defects_of_the_issue(tmp_path, monkeypatch, args, expected, not_exp
     message = " ".join(result.output.split())
     assert expected in message
     assert not_expected not in message
-    if args[0] == "diff":
+    if args[:2] == ["diff", "add"]:
         assert "component options: --database-engine" in message
     assert list(tmp_path.iterdir()) == []
 
