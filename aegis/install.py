@@ -11,12 +11,13 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aegis.errors import InstallFailed
+from aegis.errors import InstallFailed, Interrupted
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -66,8 +67,16 @@ def install_project(project: Path, console: Console) -> None:
                 [str(python), "-m", "pip", "install", "--progress-bar", "off", "-e", ".[dev]"],
             ),
         ]
-    for title, command in steps:
-        _run(title, command, project, console)
+    try:
+        for title, command in steps:
+            _run(title, command, project, console)
+    except KeyboardInterrupt:
+        console.print()
+        raise Interrupted(
+            signal.SIGINT,
+            f"stopped while installing. The project is created and complete; its .venv may "
+            f"not be: install it with `cd {project} && pip install -e '.[dev]'`.",
+        ) from None
     console.print(f"[green]Installed[/] into {project / '.venv'}.")
 
 

@@ -72,3 +72,24 @@ def test_install_creates_a_working_environment(tmp_path: Path):
     for command in ([bin / "demo", "--help"], [bin / "ruff", "--version"]):  # app and dev tools
         ran = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path / "demo")
         assert ran.returncode == 0, ran.stdout + ran.stderr
+
+
+def test_ctrl_c_while_installing_says_the_project_is_there(tmp_path: Path):
+    import pexpect
+
+    child = pexpect.spawn(
+        AEGIS,
+        ["init", "demo", "-o", str(tmp_path), "--yes", "--install"],
+        env={**os.environ, **UNREACHABLE_INDEX, "TERM": "dumb"},
+        encoding="utf-8",
+        timeout=60,
+    )
+    child.expect_exact("Creating .venv (uv): done.")
+    child.expect_exact("Installing the project")  # the progress line, on a terminal
+    child.sendintr()
+    child.expect_exact("stopped while installing. The project is created and complete")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    written = {k: v for k, v in snapshot(tmp_path / "demo").items() if ".venv" not in k}
+    assert written == snapshot(init(tmp_path / "core", [], name="demo"))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pexpect
 
+from aegis.edits import ComposeService
 from tests.aegis_helpers import CATALOG, init, snapshot
 
 AEGIS = str(Path(sys.executable).parent / "aegis")
@@ -25,6 +26,7 @@ CHOSEN = next(
 IMPLIED = next(CATALOG[needed] for needed in CHOSEN.requires if CATALOG[needed].options)
 OPTION = IMPLIED.options[0]
 VALUE = next(choice for choice in OPTION.choices if choice != OPTION.default)
+OPTION_KEY = IMPLIED.option_key(OPTION)
 
 
 def spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
@@ -65,6 +67,10 @@ def test_a_whole_session_with_re_asked_answers(tmp_path: Path):
     child.expect_exact(f"{IMPLIED.name} (comes along: `{CHOSEN.name}` requires it)")
     child.expect_exact(f"options: {OPTION.name} {VALUE}")
     child.expect_exact("files: ")
+    options = {**CATALOG.default_options(CATALOG.closure(CHOSEN.name)), OPTION_KEY: VALUE}
+    services = [e.name for e in IMPLIED.edits_for(options) if isinstance(e, ComposeService)]
+    if services:
+        child.expect_exact(f"processes (compose services): {', '.join(services)}")
     child.expect_exact(f"{CHOSEN.name} (chosen)")
     child.expect_exact("Create it? [y/n] (y): ")
     child.sendline("y")
