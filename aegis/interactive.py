@@ -7,11 +7,12 @@ stops the command before anything is written.
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from aegis.errors import AegisError
+from aegis.errors import AegisError, Interrupted
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -146,4 +147,4 @@ def _leaving_cleanly(console: Console) -> Iterator[None]:
         yield
     except (KeyboardInterrupt, EOFError):
         console.print()
-        raise KeyboardInterrupt from None
+        raise Interrupted(signal.SIGINT, "stopped at a question: nothing was written.") from None

@@ -118,7 +118,7 @@ def test_ctrl_c_at_any_question_ends_the_line_and_writes_nothing(tmp_path: Path)
         child.close()
         assert child.exitstatus == 130, transcript(folder)
         after = transcript(folder).rpartition(questions[asked])[2]
-        assert re.match(r"^(\^C)?\n+Interrupted: ", after), after
+        assert re.match(r"^(\^C)?\n+Interrupted: stopped at a question: nothing was written", after)
         assert list(folder.iterdir()) == []
 
 
@@ -134,3 +134,14 @@ def test_without_a_terminal_nothing_is_asked_and_the_choice_is_said(tmp_path: Pa
     assert "Creating the core only: no --components or --services given" in result.stdout
     assert "?" not in result.stdout
     assert snapshot(tmp_path / "demo") == snapshot(init(tmp_path / "core", [], name="demo"))
+
+
+def test_end_of_input_at_a_question_is_like_ctrl_c(tmp_path: Path):
+    child = spawn(tmp_path)
+    child.expect_exact("(Enter: the core only): ")
+    child.sendeof()
+    child.expect_exact("stopped at a question: nothing was written.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert list(tmp_path.iterdir()) == []
