@@ -3,6 +3,9 @@
 Every command runs inside one error boundary (`_Boundary.invoke`): an `AegisError` becomes
 one message and its exit code, an interruption exit code 130 or 143, and anything else an
 "internal error" whose traceback goes to a log file (or to the terminal with --debug).
+
+A command is declared with `cls=Command` (or `WithPackOptions` when it takes the packs'
+options) and one to three `examples(...)`; tests/test_cli_help.py parses every example.
 """
 
 from __future__ import annotations
