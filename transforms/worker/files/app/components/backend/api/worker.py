@@ -1,10 +1,12 @@
-"""Worker endpoints: list tasks, enqueue one by name, read a job, see the queues."""
+"""Worker endpoints: list tasks, enqueue one by name, read a job, see the queues.
+
+Operators only (`OPS_TOKEN`, or what `OPERATOR_CHECKS` accepts)."""
 
 from typing import Annotated, Any
 
 from arq.connections import ArqRedis
 from fastapi import APIRouter, Depends, HTTPException
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.components.worker.jobs import (
     DuplicateJobError,
@@ -18,10 +20,12 @@ from app.components.worker.pool import get_arq_pool
 from app.components.worker.queues import (
     TASKS,
     TaskArgumentsError,
+    TaskArgumentsTooLargeError,
     UnknownTaskError,
 )
+from app.core.operators import Operator
 
-router = APIRouter(prefix="/worker", tags=["worker"])
+router = APIRouter(prefix="/worker", tags=["worker"], dependencies=[Operator])
 
 Pool = Annotated[ArqRedis, Depends(get_arq_pool)]
 
@@ -40,7 +44,7 @@ class EnqueueRequest(BaseModel):
 
     args: list[Any] = []
     kwargs: dict[str, Any] = {}
-    job_id: str | None = None
+    job_id: str | None = Field(default=None, min_length=1, max_length=128)
 
 
 @router.get("/tasks")
@@ -63,13 +67,16 @@ async def enqueue_task(
 ) -> EnqueuedJob:
     """Enqueue a task by name.
 
-    404: no such task; 422: arguments the task does not take; 409: `job_id` taken.
+    404: no such task; 413: arguments over `WORKER_MAX_ARGUMENT_BYTES`; 422:
+    arguments the task does not take; 409: `job_id` taken.
     """
     request = request or EnqueueRequest()
     try:
         return await enqueue(pool, name, request.args, request.kwargs, request.job_id)
     except UnknownTaskError as error:
         raise HTTPException(404, str(error)) from error
+    except TaskArgumentsTooLargeError as error:
+        raise HTTPException(413, str(error)) from error
     except TaskArgumentsError as error:
         raise HTTPException(422, str(error)) from error
     except DuplicateJobError as error:
