@@ -120,6 +120,8 @@ def test_dashboard_needs_credentials_in_production(production: TestClient) -> No
         assert closed.value.code == 1008
         production.cookies.set(SESSION_COOKIE, page.cookies[SESSION_COOKIE])
         assert production.get("/dashboard/").status_code == 200
+        with production.websocket_connect("/dashboard/ws") as session:
+            assert session.scope["type"] == "websocket"
 
 
 def test_dashboard_session_cookie_changes_with_the_token(
