@@ -226,6 +226,20 @@ async def test_arguments_over_the_size_limit_are_413(
     assert small.status_code == 202
 
 
+async def test_errors_do_not_repeat_long_names_or_values(
+    api: httpx.AsyncClient, pool: ArqRedis
+) -> None:
+    for body in (
+        {"kwargs": {"x" * 5000: 1}},
+        {"kwargs": {"text": 1, "y" * 99: 2}},
+        {"job_id": "j" * 5000},
+    ):
+        response = await api.post("/worker/tasks/text_stats", json=body)
+        assert response.status_code == 422
+        assert len(response.content) < 500, response.text
+    assert await pool.dbsize() == 0
+
+
 @pytest.mark.parametrize("work_ms", [-1, 1e15, "a lot", None])
 async def test_task_parameters_are_bounded(
     api: httpx.AsyncClient, pool: ArqRedis, work_ms: object

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from arq.connections import ArqRedis
 from fastapi import APIRouter, Depends, HTTPException
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from app.components.worker.jobs import (
     DuplicateJobError,
@@ -29,6 +29,9 @@ router = APIRouter(prefix="/worker", tags=["worker"], dependencies=[Operator])
 
 Pool = Annotated[ArqRedis, Depends(get_arq_pool)]
 
+ParameterName = Annotated[str, StringConstraints(max_length=100)]
+"""A keyword argument's name: short, so an error message naming it stays short."""
+
 
 class TaskDescription(BaseModel):
     """A task that can be enqueued."""
@@ -43,7 +46,7 @@ class EnqueueRequest(BaseModel):
     """JSON arguments of the task; `job_id` makes the request idempotent."""
 
     args: list[Any] = []
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[ParameterName, Any] = {}
     job_id: str | None = Field(default=None, min_length=1, max_length=128)
 
 
