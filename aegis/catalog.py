@@ -14,7 +14,7 @@ import importlib.util
 import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 from aegis.edit.base import Rank
@@ -351,6 +351,7 @@ def _can_coexist(catalog: Catalog, first: str, second: str) -> bool:
     return not (first in packs[1].conflicts or second in packs[0].conflicts)
 
 
+@cache  # checked for every combination of options
 def _unsafe(path: str) -> bool:
     from pathlib import PurePosixPath
 
