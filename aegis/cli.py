@@ -39,6 +39,12 @@ if TYPE_CHECKING:
 class _Boundary(Group):
     """The one place where errors become messages and exit codes."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from aegis.cli_coercion import plain_coercion
+
+        super().__init__(*args, **kwargs)
+        plain_coercion(self)
+
     def invoke(self, ctx: ClickContext) -> Any:
         with _boundary(ctx):
             return super().invoke(ctx)
