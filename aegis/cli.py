@@ -45,6 +45,13 @@ class _Boundary(Group):
         super().__init__(*args, **kwargs)
         plain_coercion(self)
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # Again: Typer appends the shell-completion options after __init__.
+        from aegis.cli_coercion import plain_coercion
+
+        plain_coercion(self)
+        return super().main(*args, **kwargs)
+
     def invoke(self, ctx: ClickContext) -> Any:
         with _boundary(ctx):
             return super().invoke(ctx)
