@@ -32,6 +32,7 @@ import json
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from aegis.edits import (
@@ -172,6 +173,7 @@ def _env_value(value: str | int | float | bool) -> str:
     return str(value)
 
 
+@cache  # every pack's settings are declared again for each combination of options
 def _comment(text: str, indent: int) -> str:
     width = LINE_LENGTH - indent - 2
     return "".join(f"# {line}\n" for line in textwrap.wrap(text, width))
