@@ -9,6 +9,7 @@ those markers (of its own jobs only) once it reconnects.
 """
 
 import asyncio
+import dataclasses
 import logging
 import signal
 from collections.abc import Iterable
@@ -85,7 +86,9 @@ class Supervisor:
             delay = min(delay * 2, MAX_DELAY)
 
     async def _run_once(self) -> None:
-        pool = await create_pool(arq_redis_settings())
+        # One attempt per round: the backoff here replaces arq's own retries.
+        settings = dataclasses.replace(arq_redis_settings(), conn_retries=0)
+        pool = await create_pool(settings)
         released = await release_interrupted(pool, self.interrupted)
         if released:
             logger.info(
