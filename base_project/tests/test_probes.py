@@ -2,6 +2,8 @@
 
 import asyncio
 import threading
+import time
+from collections.abc import Callable
 
 import psutil
 import pytest
@@ -15,6 +17,8 @@ from app.services.system_health import (
     check_disk,
     check_memory,
 )
+
+SetEnv = Callable[..., None]
 
 
 async def check_down() -> CheckResult:
@@ -105,3 +109,22 @@ async def test_the_cpu_check_reads_the_latest_sample() -> None:
     result = await check_cpu()
     assert result.name == "cpu"
     assert 0 <= result.details["percent"] <= 100
+
+
+def test_a_readiness_report_is_reused_while_fresh(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, set_env: SetEnv
+) -> None:
+    runs: list[float] = []
+
+    async def check_counted() -> CheckResult:
+        runs.append(time.monotonic())
+        return CheckResult(name="counted", status=Status.HEALTHY)
+
+    monkeypatch.setattr(checks, "READINESS_CHECKS", [check_counted])
+    set_env(readiness_cache_seconds=60)
+    assert [client.get("/health/ready").status_code for _ in range(3)] == [200] * 3
+    assert len(runs) == 1
+    set_env(readiness_cache_seconds=0)
+    client.get("/health/ready")
+    client.get("/health/ready")
+    assert len(runs) == 3
