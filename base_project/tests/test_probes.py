@@ -1,6 +1,7 @@
 """Liveness and readiness probes, and the background CPU sampler of the cpu check."""
 
 import asyncio
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -8,7 +9,9 @@ from collections.abc import Callable
 import psutil
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from app.cli.main import app as cli
 from app.core import checks
 from app.core.health import CheckResult, Status
 from app.services.system_health import (
@@ -128,3 +131,13 @@ def test_a_readiness_report_is_reused_while_fresh(
     client.get("/health/ready")
     client.get("/health/ready")
     assert len(runs) == 3
+
+
+def test_the_cli_runs_the_readiness_checks_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(checks, "HEALTH_CHECKS", [check_busy])
+    monkeypatch.setattr(checks, "READINESS_CHECKS", [check_down])
+    result = CliRunner().invoke(cli, ["health", "--ready", "--json"])
+    assert result.exit_code == 1
+    assert [c["name"] for c in json.loads(result.output)["checks"]] == ["down"]
