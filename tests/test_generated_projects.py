@@ -30,6 +30,7 @@ from ruamel.yaml import YAML
 from aegis.testing import covering_cases
 from aegis.testing.cases import Case
 from aegis.testing.generated import (
+    OPS_TOKEN,
     RELAXED,
     command_words,
     ensure_environment,
@@ -326,9 +327,6 @@ def wait_for(what: str, condition: Callable[[], bool], timeout: float = 90) -> f
     return round(time.monotonic() - started, 2)
 
 
-OPS_TOKEN = uuid.uuid4().hex
-
-
 def test_recovery_from_redis_and_postgresql_outages(tmp_path: Path, python: Path) -> None:
     """A project on a PostgreSQL and a Redis of its own, run as in production (web server,
     scheduler, a worker per queue). PostgreSQL is down when the web server starts: it
@@ -343,7 +341,6 @@ def test_recovery_from_redis_and_postgresql_outages(tmp_path: Path, python: Path
         env = {
             "DATABASE_URL": postgres.url("app"),
             "REDIS_URL": redis.url(),
-            "OPS_TOKEN": OPS_TOKEN,
             "ENVIRONMENT": "development",
         }
         with serve(project, python, env) as base, other_processes(project, python, env):

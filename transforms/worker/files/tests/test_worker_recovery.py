@@ -10,6 +10,7 @@ import httpx
 import pytest
 from arq.connections import ArqRedis
 from arq.constants import in_progress_key_prefix, result_key_prefix
+from operations import OPERATOR_HEADERS
 
 from app.components.backend.main import create_app
 from app.components.worker.pool import close_arq_pool, get_arq_pool
@@ -34,7 +35,9 @@ async def test_enqueue_and_read_answer_503_while_redis_is_down(
     unreachable: None,
 ) -> None:
     transport = httpx.ASGITransport(app=create_app())
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as api:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://test", headers=OPERATOR_HEADERS
+    ) as api:
         enqueued = await api.post("/worker/tasks/text_stats", json={"args": ["a b"]})
         job = await api.get("/worker/jobs/some-job")
     for response in (enqueued, job):
