@@ -240,6 +240,15 @@ def fetch_json(url: str) -> Any:
         return json.load(error)
 
 
+def get_status(url: str) -> int:
+    """The HTTP status of a GET without credentials (as an orchestrator's probe)."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 def pack_checks(component: str, checks: dict[str, Any]) -> list[Any]:
     """A pack's health checks in a report: named after it, or `<pack>:<part>`."""
     return [c for n, c in checks.items() if n == component or n.startswith(f"{component}:")]
