@@ -62,3 +62,10 @@ def test_an_overlay_that_does_not_build(project: Path, tmp_path: Path) -> None:
     (project / BASE / "workers.yaml").unlink()
     problems = check(project, tmp_path / "scratch")
     assert any("does not build" in problem for problem in problems), problems
+
+
+def test_a_workflow_outside_githubs_schema(project: Path, tmp_path: Path) -> None:
+    workflow = project / ".github/workflows/ci.yml"
+    workflow.write_text(workflow.read_text().replace("runs-on:", "run-on:"))
+    problems = check(project, tmp_path / "scratch")
+    assert any("vendor.github-workflows" in problem for problem in problems), problems
