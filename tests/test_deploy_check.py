@@ -69,3 +69,10 @@ def test_a_workflow_outside_githubs_schema(project: Path, tmp_path: Path) -> Non
     workflow.write_text(workflow.read_text().replace("runs-on:", "run-on:"))
     problems = check(project, tmp_path / "scratch")
     assert any("vendor.github-workflows" in problem for problem in problems), problems
+
+
+def test_a_pre_commit_configuration_pre_commit_refuses(project: Path, tmp_path: Path) -> None:
+    hooks = project / ".pre-commit-config.yaml"
+    hooks.write_text(hooks.read_text().replace("    rev: v6.0.0\n", "", 1))
+    problems = check(project, tmp_path / "scratch")
+    assert any("validate-config" in problem and "rev" in problem for problem in problems), problems

@@ -11,10 +11,10 @@ and pytest checks the pack against the core and every other installed pack: `ini
 equals `init` then `add` of each; any add order gives the same bytes; adding again changes
 nothing; `remove` is the exact inverse; the previewed diff, applied with `git apply`, is what
 the command writes; an owner's edits survive add and remove; the compose file stays
-consistent; the deploy files (compose, the CI workflow, Kubernetes overlays) pass their
-specifications; and (marker `generated`) the generated projects lint, type-check, pass
-their own tests, start and report the pack's health checks healthy. With `pack = None`
-(Aegis's own suite) every allowed set of the whole catalogue is checked.
+consistent; the deploy files (compose, CI workflow, pre-commit hooks, Kubernetes
+overlays) pass their specifications; and (marker `generated`) the generated projects lint,
+type-check, pass their own tests, start and report the pack's health checks healthy. With
+`pack = None` (Aegis's own suite) every allowed set of the whole catalogue is checked.
 """
 
 from __future__ import annotations
