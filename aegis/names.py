@@ -109,8 +109,8 @@ def _declared(catalog: Catalog) -> set[str]:
     requirements = list(project.get("dependencies", []))
     for extra in project.get("optional-dependencies", {}).values():
         requirements += extra
+    defaults = catalog.default_options(p.name for p in catalog)
     for pack in catalog:
-        defaults = catalog.default_options(p.name for p in catalog)
         variants: list[dict[str, str]] = [{}] + [
             {pack.option_key(option): choice}
             for option in pack.options

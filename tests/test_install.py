@@ -5,8 +5,10 @@ before it stays complete."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -74,18 +76,34 @@ def test_install_creates_a_working_environment(tmp_path: Path):
         assert ran.returncode == 0, ran.stdout + ran.stderr
 
 
-def test_ctrl_c_while_installing_says_the_project_is_there(tmp_path: Path):
+@pytest.fixture
+def silent_index() -> Iterator[dict[str, str]]:
+    """An index that accepts connections and never answers, so the install is still
+    running whenever the test interrupts it."""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        url = f"http://127.0.0.1:{server.getsockname()[1]}/simple"
+        yield UNREACHABLE_INDEX | {
+            "UV_DEFAULT_INDEX": url,
+            "UV_INDEX_URL": url,
+            "PIP_INDEX_URL": url,
+            "UV_HTTP_TIMEOUT": "120",
+        }
+
+
+def test_ctrl_c_while_installing_says_the_project_is_there(
+    tmp_path: Path, silent_index: dict[str, str]
+):
     import pexpect
 
     child = pexpect.spawn(
         AEGIS,
         ["init", "demo", "-o", str(tmp_path), "--yes", "--install"],
-        env={**os.environ, **UNREACHABLE_INDEX, "TERM": "dumb"},
+        env={**os.environ, **silent_index, "TERM": "xterm"},
         encoding="utf-8",
         timeout=60,
     )
     child.expect_exact("Creating .venv (uv): done.")
-    child.expect_exact("Installing the project")  # the progress line, on a terminal
+    child.expect_exact("Installing the project")  # the spinner line (not shown on a dumb terminal)
     child.sendintr()
     child.expect_exact("stopped while installing. The project is created and complete")
     child.expect(pexpect.EOF)
