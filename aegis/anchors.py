@@ -22,9 +22,11 @@ pack's `edits(options)` returns a list of what these return (an edit, or a tuple
 - `app_service`: only the compose service of an app process;
 - `app_environment`, `app_depends_on`: `x-app`, the environment and start order of every
   app service;
+- `ci_service`: a service container of the CI workflow's job (`.github/workflows/ci.yml`);
 - `generated_secret`: a random value in the git-ignored `.env`;
 - `env_example`, `makefile`, `readme`: managed blocks in `.env.example`, `Makefile`,
-  `README.md`.
+  `README.md`;
+- `readme_layout`: the folders a pack adds, in the README's layout list.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from aegis.edits import (
     Script,
     Statement,
     TextBlock,
+    YamlEntry,
 )
 
 Declaration = Edit | Iterable[Edit]
@@ -66,6 +69,9 @@ PROCESSES = "app/entrypoints/processes.py"
 ENV_EXAMPLE = ".env.example"
 MAKEFILE = "Makefile"
 README = "README.md"
+LAYOUT_REGION = "layout"
+CI_WORKFLOW = ".github/workflows/ci.yml"
+CI_SERVICES = ("jobs", "check", "services")
 OPERATORS = "app/core/operators.py"
 APP_BLOCK = "app"
 """The compose extension block `x-app: &app` every app service inherits."""
@@ -282,6 +288,14 @@ def app_depends_on(service: str, condition: str = "service_healthy") -> ComposeD
     return ComposeDependsOn(f"x-{APP_BLOCK}", service, condition)
 
 
+# -- continuous integration ------------------------------------------------------------
+
+
+def ci_service(name: str, definition: dict[str, Any]) -> YamlEntry:
+    """A service container the CI job's tests reach on localhost (map its port)."""
+    return YamlEntry(CI_WORKFLOW, CI_SERVICES, name, definition)
+
+
 # -- managed text blocks ----------------------------------------------------------------
 
 
@@ -293,3 +307,10 @@ def makefile(targets: str) -> TextBlock:
 def readme(section: str) -> TextBlock:
     """A `### Title` section of the README's `## Components`."""
     return TextBlock(README, section, style="html")
+
+
+def readme_layout(folders: dict[str, str]) -> TextBlock:
+    """The folders a pack adds (`{"app/models/": "SQLModel tables"}`), listed in the
+    README's `## Layout` (every folder a pack adds is there: a contract test)."""
+    body = "\n".join(f"- `{folder}`: {what}" for folder, what in folders.items())
+    return TextBlock(README, body, style="html", region=LAYOUT_REGION)

@@ -113,9 +113,11 @@ def run(python: Path, project: Path, *args: str, timeout: float = 600, **extra: 
 
 
 def lint_and_test(python: Path, project: Path) -> None:
-    """`ruff check`, `ruff format --check` and the project's own test suite."""
+    """`ruff check`, `ruff format --check`, `mypy` (strict, on app/ and tests/, as its
+    `pyproject.toml` says) and the project's own test suite."""
     run(python, project, "-m", "ruff", "check", "--no-cache", ".")
     run(python, project, "-m", "ruff", "format", "--check", "--no-cache", ".")
+    run(python, project, "-m", "mypy", "--cache-dir", os.devnull)
     run(python, project, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x")
 
 

@@ -24,6 +24,13 @@ POSTGRES_SERVICE = {
     "volumes": ["postgres-data:/var/lib/postgresql/data"],
 }
 
+CI_POSTGRES = {
+    "image": "postgres:17-alpine",
+    "env": {"POSTGRES_HOST_AUTH_METHOD": "trust", "POSTGRES_DB": "test"},
+    "ports": ["5432:5432"],
+    "options": '--health-cmd "pg_isready -U postgres" --health-interval 2s --health-retries 15',
+}
+
 MAKEFILE = """\
 .PHONY: db-upgrade db-revision db-current
 
@@ -92,6 +99,12 @@ def edits(options: Options) -> anchors.Declarations:
         anchors.cli_group("app.cli.db", "db_app"),
         anchors.makefile(MAKEFILE),
         anchors.readme(README.format(engine=POSTGRES_README if postgres else SQLITE_README)),
+        anchors.readme_layout(
+            {
+                "app/models/": "SQLModel tables (`app/models/__init__.py` imports each)",
+                "app/migrations/": "Alembic: `env.py`, and the migrations in `versions/`",
+            }
+        ),
     ]
     if postgres:
         declared += [
@@ -107,6 +120,7 @@ def edits(options: Options) -> anchors.Declarations:
                 "DATABASE_URL", f"postgresql+psycopg://postgres:{PASSWORD}@postgres:5432/app"
             ),
             anchors.app_depends_on("postgres"),
+            anchors.ci_service("postgres", CI_POSTGRES),
         ]
     return declared
 

@@ -18,6 +18,12 @@ REDIS_SERVICE = {
     "volumes": ["redis-data:/data"],
 }
 
+CI_REDIS = {
+    "image": "redis:7-alpine",
+    "ports": ["6379:6379"],
+    "options": '--health-cmd "redis-cli ping" --health-interval 2s --health-retries 15',
+}
+
 README = """\
 ### Redis
 
@@ -48,6 +54,7 @@ def edits(options: Options) -> anchors.Declarations:
         anchors.compose_volume("redis-data"),
         anchors.app_environment("REDIS_URL", "redis://redis:6379/0"),
         anchors.app_depends_on("redis"),
+        anchors.ci_service("redis", CI_REDIS),
         anchors.readme(README),
     ]
 

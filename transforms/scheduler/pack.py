@@ -67,6 +67,9 @@ def edits(options: Options) -> anchors.Declarations:
         anchors.app_process("scheduler", "app.entrypoints.scheduler", (), SCHEDULER_SERVICE),
         anchors.makefile(MAKEFILE),
         anchors.readme(README),
+        anchors.readme_layout(
+            {"app/components/scheduler/": "the scheduler: its jobs, job store and state"}
+        ),
     ]
 
 

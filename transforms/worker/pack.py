@@ -120,6 +120,11 @@ def edits(options: Options) -> anchors.Declarations:
         *(worker_process(queue) for queue in QUEUES),
         anchors.makefile(MAKEFILE),
         anchors.readme(README),
+        anchors.readme_layout(
+            {
+                "app/components/worker/": "arq queues and their settings; tasks in `tasks/`",
+            }
+        ),
     ]
 
 
