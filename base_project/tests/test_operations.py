@@ -5,13 +5,13 @@ from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
-from operations import OPERATOR_HEADERS, TEST_OPS_TOKEN
 from starlette.websockets import WebSocketDisconnect
 
 from app.components.backend import main
 from app.components.backend.main import create_app
 from app.components.frontend.mount import SESSION_COOKIE
 from app.core.config import get_settings
+from tests.operations import OPERATOR_HEADERS, TEST_OPS_TOKEN
 
 SetEnv = Callable[..., None]
 

@@ -9,10 +9,8 @@ from collections.abc import AsyncIterator, Callable, Iterator
 import httpx
 import pytest
 import redis
-from operations import OPERATOR_HEADERS
 from pydantic import BaseModel
 from redis.asyncio import Redis
-from redis_test_db import claim, claim_sync
 from typer.testing import CliRunner
 
 from app.cli.main import app as cli
@@ -20,6 +18,8 @@ from app.components.backend.main import create_app
 from app.core.cache import Cache, cache, check_cache
 from app.core.health import Status
 from app.core.redis import close_redis
+from tests.operations import OPERATOR_HEADERS
+from tests.redis_test_db import claim, claim_sync
 
 CACHE_REDIS_URL = os.environ.get("TEST_CACHE_REDIS_URL", "redis://127.0.0.1:6379/11")
 

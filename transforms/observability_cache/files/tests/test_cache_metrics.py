@@ -8,12 +8,12 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from redis_test_db import claim
 
 from app.core.cache import cache
 from app.core.cache_metrics import export_cache_metrics
 from app.core.metrics import start_metrics_server, stop_metrics_server
 from app.core.redis import close_redis, get_redis
+from tests.redis_test_db import claim
 
 CACHE_REDIS_URL = os.environ.get("TEST_CACHE_REDIS_URL", "redis://127.0.0.1:6379/11")
 

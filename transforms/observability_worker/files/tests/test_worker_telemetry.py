@@ -16,9 +16,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
-from operations import OPERATOR_HEADERS
 from prometheus_client.parser import text_string_to_metric_families
-from redis_test_db import claim
 
 from app.components.backend.main import create_app
 from app.components.worker.jobs import enqueue
@@ -28,6 +26,8 @@ from app.components.worker.telemetry import TRACE_KEY, export_queue_depth
 from app.core.metrics import start_metrics_server, stop_metrics_server
 from app.core.redis import close_redis
 from app.core.telemetry import init_tracing
+from tests.operations import OPERATOR_HEADERS
+from tests.redis_test_db import claim
 
 WORKER_REDIS_URL = os.environ.get("TEST_WORKER_REDIS_URL", "redis://127.0.0.1:6379/10")
 CALLER_TRACE = "0af7651916cd43dd8448eb211c80319c"

@@ -5,12 +5,12 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 from fastapi.testclient import TestClient
-from operations import OPERATOR_HEADERS
-from redis_test_db import ALLOW_FLUSH, claim
 
 from app.components.backend.main import create_app
 from app.core.health import Status
 from app.core.redis import check_redis, close_redis, get_redis
+from tests.operations import OPERATOR_HEADERS
+from tests.redis_test_db import ALLOW_FLUSH, claim
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 UNREACHABLE_URL = "redis://127.0.0.1:1/0"

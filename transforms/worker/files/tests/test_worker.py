@@ -18,8 +18,6 @@ import redis
 from arq.connections import ArqRedis, RedisSettings
 from arq.constants import result_key_prefix
 from arq.worker import Worker
-from operations import OPERATOR_HEADERS
-from redis_test_db import claim, claim_sync
 from typer.testing import CliRunner
 
 from app.cli.main import app as cli
@@ -32,6 +30,8 @@ from app.components.worker.queues import TaskArgumentsError, build_worker
 from app.core.health import Status
 from app.core.redis import close_redis
 from app.services.benchmark import simulated_work
+from tests.operations import OPERATOR_HEADERS
+from tests.redis_test_db import claim, claim_sync
 
 WORKER_REDIS_URL = os.environ.get("TEST_WORKER_REDIS_URL", "redis://127.0.0.1:6379/10")
 

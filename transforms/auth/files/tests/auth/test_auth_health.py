@@ -3,7 +3,6 @@
 import json
 from collections.abc import Callable
 
-from operations import OPERATOR_HEADERS
 from typer.testing import CliRunner
 
 from app.cli.main import app
@@ -12,6 +11,7 @@ from app.core.health import Status
 from app.models.user import User
 from app.services.auth.health import check_auth
 from tests.auth.support import AuthApi
+from tests.operations import OPERATOR_HEADERS
 
 
 def test_the_check_is_registered() -> None:

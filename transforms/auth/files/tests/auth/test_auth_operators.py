@@ -3,13 +3,13 @@ tokens do not (the operations token still does, for machines)."""
 
 from collections.abc import Callable
 
-from operations import OPERATOR_HEADERS
 from sqlmodel import Session
 
 from app.core.database import get_engine
 from app.models.user import User
 from app.services.auth.users import get_user_by_email
 from tests.auth.support import PASSWORD, AuthApi
+from tests.operations import OPERATOR_HEADERS
 
 MakeUser = Callable[..., User]
 

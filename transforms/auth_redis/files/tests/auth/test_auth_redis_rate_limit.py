@@ -4,7 +4,6 @@ import os
 from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
-from redis_test_db import claim
 from sqlmodel import Session
 
 from app.core.database import get_engine
@@ -17,6 +16,7 @@ from app.services.auth.redis_rate_limit import (
 )
 from app.services.auth.users import create_user
 from tests.auth.support import PASSWORD, AuthApi
+from tests.redis_test_db import claim
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 
