@@ -7,6 +7,7 @@ pack's `edits(options)` returns a list of what these return (an edit, or a tuple
 - `setting`, `settings`: fields of `Settings` (`app/core/config.py`) and their documented
   lines in `.env.example`, from one declaration;
 - `health_check`: `HEALTH_CHECKS` (`app/core/checks.py`);
+- `readiness_check`: `READINESS_CHECKS` (`app/core/checks.py`), what `/health/ready` runs;
 - `bootstrap_hook`: `BOOTSTRAP_HOOKS` (`app/core/bootstrap.py`), run first by every process;
 - `app_hook`: `APP_HOOKS`, called with the FastAPI app once it is built;
 - `startup_hook`, `shutdown_hook`: `STARTUP_HOOKS`, `SHUTDOWN_HOOKS` of the web lifespan;
@@ -92,6 +93,12 @@ def _register(
 def health_check(module: str, function: str) -> tuple[Import, ListItem]:
     """Register an async health check (`/health`, the dashboard and `<project> health`)."""
     return _register(CHECKS, "HEALTH_CHECKS", module, function)
+
+
+def readiness_check(module: str, function: str) -> tuple[Import, ListItem]:
+    """Register an async check of what the web process needs to serve (`/health/ready`:
+    503 until it passes); it must answer in a few milliseconds."""
+    return _register(CHECKS, "READINESS_CHECKS", module, function)
 
 
 def bootstrap_hook(module: str, function: str) -> tuple[Import, ListItem]:

@@ -39,11 +39,11 @@ if TYPE_CHECKING:
 class _Boundary(Group):
     """The one place where errors become messages and exit codes."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def main(self, *args: Any, **kwargs: Any) -> Any:
         from aegis.cli_coercion import plain_coercion
 
-        super().__init__(*args, **kwargs)
-        plain_coercion(self)
+        plain_coercion(self)  # once the tree is complete (Typer adds the completion options last)
+        return super().main(*args, **kwargs)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         # Again: Typer appends the shell-completion options after __init__.

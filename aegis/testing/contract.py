@@ -239,7 +239,8 @@ class PackContract:
         self, tmp_path: Path, python: Path, generated_case: Case
     ) -> None:
         """Every app process of the compose file runs; once they are up, every health check
-        is healthy, and each pack that registers checks has one named after it."""
+        is healthy, and each pack that registers checks has one named after it; the
+        probes answer (live, and ready with each pack's readiness check)."""
         case = generated_case
         bench = self.bench()
         project = bench.init(tmp_path, case.ordered, case.options)
@@ -249,10 +250,16 @@ class PackContract:
             generated.other_processes(project, python, env),
         ):
             checks = generated.settled_checks(base_url)
+            live = generated.get_status(f"{base_url}/health/live")
+            ready = generated.get_status(f"{base_url}/health/ready")
+            readiness = generated.fetch_json(f"{base_url}/health/ready")["checks"]
         unhealthy = [check for check in checks.values() if check["status"] != "healthy"]
         assert not unhealthy
+        assert (live, ready) == (200, 200), readiness
         for name in registers_checks(bench.catalog, case):
             assert generated.pack_checks(name, checks), f"no check of {name} in {sorted(checks)}"
+        for name in registers_checks(bench.catalog, case, "READINESS_CHECKS"):
+            assert generated.pack_checks(name, readiness), f"{name} not in {sorted(readiness)}"
 
 
 def folders(project: Path) -> set[str]:
@@ -282,14 +289,14 @@ def layout_folders(project: Path) -> list[str]:
     return re.findall(r"^- `([^`]+/)`", section, re.MULTILINE)
 
 
-def registers_checks(catalog: Catalog, case: Case) -> list[str]:
-    """The packs of `case` that register a health check."""
+def registers_checks(catalog: Catalog, case: Case, registry: str = "HEALTH_CHECKS") -> list[str]:
+    """The packs of `case` that register a check in `registry` (a list of checks)."""
     options = catalog.default_options(case.components) | case.options
     return [
         name
         for name in case.ordered
         if any(
-            isinstance(edit, ListItem) and edit.list_name == "HEALTH_CHECKS"
+            isinstance(edit, ListItem) and edit.list_name == registry
             for edit in catalog[name].edits_for(options)
         )
     ]

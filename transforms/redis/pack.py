@@ -28,7 +28,9 @@ README = """\
 ### Redis
 
 A shared async client (`app.core.redis.get_redis()`), closed at shutdown, and a `redis`
-health check that PINGs the server. Set `REDIS_URL` (default `redis://localhost:6379/0`);
+health check that PINGs the server; `/health/ready` is 503 while Redis is unreachable,
+and so is every endpoint that needs it (with the reason and `Retry-After`), until
+it is back: nothing needs a restart. Set `REDIS_URL` (default `redis://localhost:6379/0`);
 in compose every app service uses the `redis` service. Start one locally with
 `docker compose up -d redis` or `redis-server`."""
 
@@ -45,6 +47,8 @@ def edits(options: Options) -> anchors.Declarations:
             title="Redis",
         ),
         anchors.health_check("app.core.redis", "check_redis"),
+        anchors.readiness_check("app.core.redis", "check_redis_ready"),
+        anchors.app_hook("app.core.redis", "answer_redis_unavailable"),
         anchors.shutdown_hook("app.core.redis", "close_redis"),
         anchors.compose_service("redis", REDIS_SERVICE),
         anchors.compose_volume("redis-data"),
