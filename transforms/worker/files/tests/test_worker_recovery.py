@@ -10,12 +10,12 @@ import httpx
 import pytest
 from arq.connections import ArqRedis
 from arq.constants import in_progress_key_prefix, result_key_prefix
-from operations import OPERATOR_HEADERS
 
 from app.components.backend.main import create_app
 from app.components.worker.pool import close_arq_pool, get_arq_pool
 from app.components.worker.supervisor import Supervisor, release_interrupted
 from app.core.redis import close_redis
+from tests.operations import OPERATOR_HEADERS
 
 WORKER_REDIS_URL = os.environ.get("TEST_WORKER_REDIS_URL", "redis://127.0.0.1:6379/10")
 UNREACHABLE_URL = "redis://127.0.0.1:1/10"
