@@ -123,7 +123,6 @@ def edits(options: Options) -> anchors.Declarations:
         anchors.readme_layout(
             {
                 "app/components/worker/": "arq queues and their settings; tasks in `tasks/`",
-                "scripts/": "`benchmark_worker.py`: the worker against raw arq",
             }
         ),
     ]
