@@ -7,7 +7,7 @@ until the caller applies it, so every check runs before the first byte reaches t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,7 +100,7 @@ class Project:
         self.tree.begin(pack.name)
         record = self.ledger.packs.get(pack.name)
         edits = pack.edits_for(self.all_options()) if record is None else record.recorded_edits()
-        changed = self._edit(pack, edits, revert=True)
+        changed = [f"{edit.describe()} in {path}" for edit, path in self._edit(pack, edits, True)]
         if record is None:
             rendered = self._owned_files(pack)
             owned = list(rendered)
@@ -184,11 +184,22 @@ class Project:
             else {}
         )
 
-    def _edit(self, pack: Pack, edits: Sequence[Edit], revert: bool) -> list[str]:
-        """Apply (or revert) `edits`; when reverting, the elements the owner changed."""
+    def _edit(
+        self,
+        pack: Pack,
+        edits: Sequence[Edit],
+        revert: bool,
+        keep: Callable[[Edit], bool] = lambda edit: False,
+        skip: Collection[tuple[str, ...]] = (),
+    ) -> list[tuple[Edit, str]]:
+        """Apply (or revert) `edits`; when reverting, return the elements the owner changed
+        (with their file), and leave those for which `keep` is true as the owner has them
+        (and a value made anew on every run, such as a secret, as it is).
+        Edits whose place and identity are in `skip` are not applied (an owner's element
+        kept there stands for them)."""
         ranks = self.catalog.ranks(self.all_options())
         position = self.catalog.position[pack.name]
-        changed: list[str] = []
+        changed: list[tuple[Edit, str]] = []
         by_path: dict[str, list[tuple[int, Edit]]] = defaultdict(list)
         for index, edit in enumerate(edits):
             by_path[self._located(edit.path)].append((index, edit))
@@ -205,10 +216,13 @@ class Project:
             for index, edit in reversed(indexed) if revert else indexed:
                 placement = Placement((position, index), ranks.get(edit.anchor(), {}).get)
                 if revert:
+                    before = document.text()
                     document.content, pristine = _take_out(pack, edit, path, placement, document)
                     if not pristine:
-                        changed.append(f"{edit.describe()} in {path}")
-                else:
+                        changed.append((edit, path))
+                    if (edit.fresh_value or not pristine) and keep(edit):
+                        document.content = documents.Document.open(kind, path, before).content
+                elif element_key(edit, pack.name) not in skip:
                     document.content = _run(pack, edit, path, placement, document.content, False)
         return changed
 
@@ -227,6 +241,11 @@ class Project:
             self.tree.write(LEDGER, text)
 
 
+def element_key(edit: Edit, pack: str) -> tuple[str, ...]:
+    """An element as the edits of two versions of a pack both find it: place and identity."""
+    return (*edit.anchor(), edit.identity(pack))
+
+
 def pack_version(pack: Pack) -> str:
     """The version a pack is recorded with: Aegis's for a built-in pack, else its
     distribution's."""
@@ -239,7 +258,8 @@ def _take_out(
     """Revert `edit`; and say whether what it had put there was still as it put it.
 
     The same primitives tell: an element still as generated, reverted and applied again,
-    gives back the document (up to formatting: `ledger.fingerprint`); one the owner changed
+    gives back the document (up to formatting: `ledger.fingerprint`, or up to where the
+    owner's own elements moved it: the same lines are taken out); one the owner changed
     does not (the inverse then removes it
     anyway, or, for an element the inverse keeps when changed, does nothing while applying
     does nothing either). An element the owner deleted counts as pristine: nothing is lost.
@@ -256,8 +276,23 @@ def _take_out(
     if again != reverted:
         content = _run(pack, edit, path, placement, content, True)
     if reverted != before:
-        return content, fingerprint(path, again) == fingerprint(path, before)
+        same = fingerprint(path, again) == fingerprint(path, before)
+        return content, same or _taken(before, reverted) == _taken(again, reverted)
     return content, again != before
+
+
+def _taken(text: str, reverted: str) -> list[str]:
+    """What reverting took out of `text` (and put in), line by line, wherever it was: an
+    element the owner's own lines have moved is still the element as generated."""
+    import difflib
+
+    old, new = text.splitlines(), reverted.splitlines()
+    lines = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new).get_opcodes():
+        if tag != "equal":
+            lines += [f"-{line.strip()}" for line in old[i1:i2]]
+            lines += [f"+{line.strip()}" for line in new[j1:j2]]
+    return sorted(lines)
 
 
 def _run(

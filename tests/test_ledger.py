@@ -78,6 +78,7 @@ def probe_catalog(root: Path, version: int) -> Catalog:
     files = root / f"v{version}" / "files" / "app" / "core"
     files.mkdir(parents=True, exist_ok=True)
     (files / "probe.py").write_text(PROBE_MODULE[version])
+    (files / "probe_steady.py").write_text('"""The same in every version."""\n\nLEVEL = 1\n')
     probe = Pack(
         name="probe",
         kind="component",
@@ -104,9 +105,7 @@ def test_the_ledger_records_each_pack_its_edits_and_files(tmp_path):
     assert set(packs) == {"core", "redis", "probe"}
     probe = packs["probe"]
     assert [edit_from_data(data) for data in probe["edits"]] == probe_edits(1)
-    assert probe["files"] == {
-        "app/core/probe.py": fingerprint("app/core/probe.py", PROBE_MODULE[1])
-    }
+    assert probe["files"]["app/core/probe.py"] == fingerprint("app/core/probe.py", PROBE_MODULE[1])
     assert set(packs["core"]["files"]) >= {"pyproject.toml", "app/core/config.py"}
 
 
