@@ -11,6 +11,8 @@ pack's `edits(options)` returns a list of what these return (an edit, or a tuple
 - `app_hook`: `APP_HOOKS`, called with the FastAPI app once it is built;
 - `startup_hook`, `shutdown_hook`: `STARTUP_HOOKS`, `SHUTDOWN_HOOKS` of the web lifespan;
 - `router`: `ROUTERS` (`app/components/backend/api/routing.py`);
+- `operator_check`: `OPERATOR_CHECKS` (`app/core/operators.py`), who may call the
+  operational endpoints besides the holder of `OPS_TOKEN`;
 - `cli_group`: `COMMAND_GROUPS` (`app/cli/main.py`);
 - `dependency`, `dev_dependency`, `script`: `pyproject.toml`;
 - `compose_service`, `compose_volume`: `services:` and `volumes:` of the compose file;
@@ -30,6 +32,7 @@ import json
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from aegis.edits import (
@@ -62,8 +65,11 @@ PROCESSES = "app/entrypoints/processes.py"
 ENV_EXAMPLE = ".env.example"
 MAKEFILE = "Makefile"
 README = "README.md"
+OPERATORS = "app/core/operators.py"
 APP_BLOCK = "app"
 """The compose extension block `x-app: &app` every app service inherits."""
+CORE_SECRETS = ("OPS_TOKEN",)
+"""Variables the core's `.env` gets a random value for when a project is created."""
 
 LINE_LENGTH = 88
 
@@ -108,6 +114,12 @@ def router(module: str, name: str = "router", alias: str | None = None) -> tuple
     return _register(
         ROUTING, "ROUTERS", module, name, alias or f"{module.rsplit('.', 1)[-1]}_router"
     )
+
+
+def operator_check(module: str, function: str) -> tuple[Import, ListItem]:
+    """Accept more callers as operators (the operational endpoints): `async
+    function(connection) -> bool`, e.g. a superuser's access token."""
+    return _register(OPERATORS, "OPERATOR_CHECKS", module, function)
 
 
 def cli_group(module: str, name: str) -> tuple[Import, ListItem]:
@@ -161,6 +173,7 @@ def _env_value(value: str | int | float | bool) -> str:
     return str(value)
 
 
+@cache  # every pack's settings are declared again for each combination of options
 def _comment(text: str, indent: int) -> str:
     width = LINE_LENGTH - indent - 2
     return "".join(f"# {line}\n" for line in textwrap.wrap(text, width))

@@ -14,7 +14,7 @@ import importlib.util
 import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 from aegis.edit.base import Rank
@@ -191,6 +191,9 @@ def installed_packs() -> list[Pack]:
     beside the module that defines it.
     """
     import sys
+
+    if not _may_declare_packs():
+        return []
     from importlib.metadata import entry_points
 
     packs = []
@@ -216,6 +219,39 @@ def installed_packs() -> list[Pack]:
         root = Path(module.__file__ or ".").resolve().parent
         packs.append(replace(pack, root=root, origin=origin))
     return packs
+
+
+def _may_declare_packs() -> bool:
+    """False when no distribution on `sys.path` names the entry-point group in its
+    `entry_points.txt`: then `importlib.metadata` (its import costs as much as loading the
+    whole catalogue) would find no pack. Anything this scan cannot see through (a zip on
+    the path, another distribution finder) counts as a yes."""
+    import os
+    import sys
+    from importlib.machinery import PathFinder
+
+    if any(
+        hasattr(finder, "find_distributions") and finder is not PathFinder
+        for finder in sys.meta_path
+    ):
+        return True
+    for entry in sys.path:
+        folder = entry or "."
+        try:
+            names = os.listdir(folder)
+        except NotADirectoryError:
+            return True
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith((".dist-info", ".egg-info")):
+                try:
+                    with open(os.path.join(folder, name, "entry_points.txt"), "rb") as file:
+                        if ENTRY_POINT_GROUP.encode() in file.read():
+                            return True
+                except OSError:
+                    continue
+    return False
 
 
 def _source(pack: Pack) -> str:
@@ -315,6 +351,7 @@ def _can_coexist(catalog: Catalog, first: str, second: str) -> bool:
     return not (first in packs[1].conflicts or second in packs[0].conflicts)
 
 
+@cache  # checked for every combination of options
 def _unsafe(path: str) -> bool:
     from pathlib import PurePosixPath
 

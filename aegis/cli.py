@@ -17,9 +17,9 @@ from types import FrameType
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from aegis.errors import INTERNAL_ERROR, AegisError, Interrupted, InvalidOption
+from aegis.usage import Command, Group, WithPackOptions, examples, pack_flag, unknown_flag
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -29,11 +29,18 @@ if TYPE_CHECKING:
     from aegis.catalog import Catalog
     from aegis.confined import ProjectFiles
     from aegis.engine import Outcome
+    from aegis.manifest import Manifest
     from aegis.pack import Pack
 
 
-class _Boundary(TyperGroup):
+class _Boundary(Group):
     """The one place where errors become messages and exit codes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from aegis.cli_coercion import plain_coercion
+
+        super().__init__(*args, **kwargs)
+        plain_coercion(self)
 
     def invoke(self, ctx: ClickContext) -> Any:
         with _boundary(ctx):
@@ -45,26 +52,33 @@ app = typer.Typer(
     cls=_Boundary,
     help="Generate Python services (FastAPI + Flet + Typer) and grow them with components.",
     no_args_is_help=True,
-    add_completion=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 diff_app = typer.Typer(
     help="Show, as a unified diff, what add or remove would change. Exit code 1 if anything "
     "would change, 0 if nothing would.",
+    cls=Group,
     no_args_is_help=True,
 )
 app.add_typer(diff_app, name="diff")
-pack_app = typer.Typer(help="Write your own packs.", no_args_is_help=True)
+pack_app = typer.Typer(help="Write your own packs.", cls=Group, no_args_is_help=True)
 app.add_typer(pack_app, name="pack")
 
 WITH_OPTIONS = {"allow_extra_args": True, "ignore_unknown_options": True}
-OPTIONS_HELP = (
-    "Component options are given as --<component>-<option> VALUE (see `aegis components`)."
-)
 
 PathOption = Annotated[
-    Path, typer.Option("--path", "-p", help="The project, or a folder inside it.", file_okay=False)
+    Path,
+    typer.Option(
+        "--path", "-p", help="The project, or a folder inside it.", file_okay=False, metavar="DIR"
+    ),
+]
+COLOR_DEFAULT = sys.stdout.isatty()
+ColorOption = Annotated[
+    bool,
+    typer.Option(
+        help="Colour the diff (default: when the output is a terminal).", show_default=False
+    ),
 ]
 
 
@@ -72,9 +86,23 @@ def main() -> None:
     app()
 
 
+def _version(value: bool) -> None:
+    if value:
+        from aegis import __version__
+
+        typer.echo(f"aegis {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _options(
     ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the Aegis version and exit.", is_eager=True, callback=_version
+        ),
+    ] = False,
     debug: Annotated[
         bool,
         typer.Option(
@@ -167,27 +195,56 @@ def _note(message: str) -> None:
     typer.secho(message, fg="yellow", err=True)
 
 
-@app.command(context_settings=WITH_OPTIONS, epilog=OPTIONS_HELP)
+@app.command(
+    cls=WithPackOptions,
+    context_settings=WITH_OPTIONS,
+    epilog=examples(
+        "aegis init my-service                    # on a terminal: asks what to add",
+        "aegis init my-service -c worker,database --yes",
+        "aegis init shop -s auth --database-engine postgresql -o ~/src --install",
+    ),
+)
 def init(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Project name; also its console-script name.")],
+    name: Annotated[
+        str, typer.Argument(help="Project name; also its console-script name.", metavar="NAME")
+    ],
     components: Annotated[
-        str, typer.Option("--components", "-c", help="Comma-separated components to add.")
+        str,
+        typer.Option(
+            "--components", "-c", help="Comma-separated components to add.", metavar="a,b"
+        ),
     ] = "",
     services: Annotated[
         str,
         typer.Option(
-            "--services", "-s", help="Comma-separated services to add (they bring what they need)."
+            "--services",
+            "-s",
+            help="Comma-separated services to add (they bring what they need).",
+            metavar="a,b",
         ),
     ] = "",
     output_dir: Annotated[
-        Path, typer.Option("--output-dir", "-o", help="Where to create the project folder.")
+        Path,
+        typer.Option(
+            "--output-dir", "-o", help="Where to create the project folder.", metavar="DIR"
+        ),
     ] = Path("."),
     force: Annotated[
         bool,
-        typer.Option(help="Write into a non-empty folder (never overwriting a file there)."),
+        typer.Option(
+            "--force", help="Write into a non-empty folder (never overwriting a file there)."
+        ),
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Never ask questions.")] = False,
+    install: Annotated[
+        bool,
+        typer.Option(
+            "--install",
+            help="Then create the project's .venv and install it with its dev tools "
+            "(uv when available, else pip; needs the network).",
+        ),
+    ] = False,
 ) -> None:
     """Create a new project: the core, plus the components and services you name."""
     from aegis import engine, workspace
@@ -195,13 +252,22 @@ def init(
 
     catalog = _catalog()
     validate_project_name(name, catalog, output_dir)
-    options = _parse_options(ctx.args)
+    extra, options = _names_and_options(ctx, ctx.args, catalog)
+    if extra:
+        raise InvalidOption(f"Unexpected argument `{extra[0]}`.")
     names = [
         *_of_kind(catalog, _split(components), "component", "--components"),
         *_of_kind(catalog, _split(services), "service", "--services"),
     ]
     if not names and not yes and _interactive():
-        names = _ask_components(catalog)
+        from aegis import interactive
+
+        names, options = interactive.choose(catalog, name, options, _stdout())
+    elif not names:
+        _say(
+            "Creating the core only: no --components or --services given (`aegis components` "
+            "lists them; `aegis add` adds them later)."
+        )
     target = output_dir / name
     command = _command("init", name, *names)
     with workspace.open_target(target, command, _note) as files:
@@ -209,45 +275,87 @@ def init(
         outcome.changes.apply(command)
     _report_plan(outcome)
     _say(f"Created {target} ({len(outcome.changes.changes)} files).", "green")
+    if install:
+        from aegis.install import install_project
+
+        install_project(target, _stdout())
+        _say(f"Next: cd {target}, then `{_slug(name)} health`, `make serve`.")
+        return
     _say(
         f"Next: cd {target}, then `pip install -e '.[dev]'` (or `uv pip install -e "
-        f"'.[dev]'`), `{_slug(name)} health`, `make serve`. Generating needed no network; "
-        "installing the dependencies does."
+        f"'.[dev]'`, or `aegis init --install` next time), `{_slug(name)} health`, "
+        "`make serve`. Generating needed no network; installing the dependencies does."
     )
 
 
-@app.command(context_settings=WITH_OPTIONS, epilog=OPTIONS_HELP)
+def _complete_names(incomplete: str) -> list[str]:
+    """Shell completion of component and service names."""
+    return [p.name for p in _catalog().selectable if p.name.startswith(incomplete)]
+
+
+NamesArgument = Annotated[
+    list[str],
+    typer.Argument(
+        help="Components or services to add.", metavar="NAME", autocompletion=_complete_names
+    ),
+]
+RemovedArgument = Annotated[
+    list[str],
+    typer.Argument(
+        help="Components or services to remove.", metavar="NAME", autocompletion=_complete_names
+    ),
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Show which files would change; write nothing.")
+]
+WithDependentsOption = Annotated[
+    bool,
+    typer.Option("--with-dependents", help="Also remove the components that require these."),
+]
+StatOption = Annotated[bool, typer.Option("--stat", help="Only a summary per file.")]
+
+
+@app.command(
+    cls=WithPackOptions,
+    context_settings=WITH_OPTIONS,
+    epilog=examples(
+        "aegis add scheduler",
+        "aegis add worker cache                   # worker brings redis",
+        "aegis add database --database-engine postgresql --dry-run",
+    ),
+)
 def add(
     ctx: typer.Context,
-    names: Annotated[list[str], typer.Argument(help="Components or services to add.")],
+    names: NamesArgument,
     path: PathOption = Path("."),
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show which files would change; write nothing.")
-    ] = False,
+    dry_run: DryRunOption = False,
 ) -> None:
     """Add components or services to an existing project."""
     from aegis import engine
 
-    names, options = _names_and_options([*names, *ctx.args])
     catalog = _catalog()
+    names, options = _names_and_options(ctx, [*names, *ctx.args], catalog)
     command = _command("add", *names)
     with _project(path, command, write=not dry_run) as files:
         outcome = engine.add(catalog, files, names, options)
         _finish(outcome, dry_run, "Added", command)
 
 
-@app.command(context_settings=WITH_OPTIONS)
+@app.command(
+    cls=Command,
+    epilog=examples(
+        "aegis remove scheduler",
+        "aegis remove redis --with-dependents     # also worker and cache",
+        "aegis remove cache --dry-run",
+    ),
+)
 def remove(
-    names: Annotated[list[str], typer.Argument(help="Components or services to remove.")],
+    names: RemovedArgument,
     path: PathOption = Path("."),
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show which files would change; write nothing.")
-    ] = False,
-    with_dependents: Annotated[
-        bool, typer.Option(help="Also remove the components that require these.")
-    ] = False,
+    dry_run: DryRunOption = False,
+    with_dependents: WithDependentsOption = False,
     force: Annotated[
-        bool, typer.Option(help="Delete component files even if you changed them.")
+        bool, typer.Option("--force", help="Delete component files even if you changed them.")
     ] = False,
 ) -> None:
     """Take components or services out of a project: the exact inverse of `add`."""
@@ -260,38 +368,48 @@ def remove(
         _finish(outcome, dry_run, "Removed", command)
 
 
-@diff_app.command("add", context_settings=WITH_OPTIONS, epilog=OPTIONS_HELP)
+@diff_app.command(
+    "add",
+    cls=WithPackOptions,
+    context_settings=WITH_OPTIONS,
+    epilog=examples(
+        "aegis diff add scheduler",
+        "aegis diff add worker --stat",
+        "aegis diff add cache --no-color > cache.patch   # then: git apply cache.patch",
+    ),
+)
 def diff_add(
     ctx: typer.Context,
-    names: Annotated[list[str], typer.Argument(help="Components or services to add.")],
+    names: NamesArgument,
     path: PathOption = Path("."),
-    stat: Annotated[bool, typer.Option("--stat", help="Only a summary per file.")] = False,
-    color: Annotated[
-        bool, typer.Option(help="Colour the diff (default: on a terminal).")
-    ] = sys.stdout.isatty(),
+    stat: StatOption = False,
+    color: ColorOption = COLOR_DEFAULT,
 ) -> None:
     """The changes `aegis add` would make."""
     from aegis import engine
 
-    names, options = _names_and_options([*names, *ctx.args])
     catalog = _catalog()
+    names, options = _names_and_options(ctx, [*names, *ctx.args], catalog)
     with _project(path, _command("diff add", *names), write=False) as files:
         outcome = engine.add(catalog, files, names, options, per_pack=True)
     _show_diff(outcome, stat, color)
 
 
-@diff_app.command("remove")
+@diff_app.command(
+    "remove",
+    cls=Command,
+    epilog=examples(
+        "aegis diff remove cache",
+        "aegis diff remove redis --with-dependents --stat",
+    ),
+)
 def diff_remove(
-    names: Annotated[list[str], typer.Argument(help="Components or services to remove.")],
+    names: RemovedArgument,
     path: PathOption = Path("."),
-    with_dependents: Annotated[
-        bool, typer.Option(help="Also remove the components that require these.")
-    ] = False,
-    force: Annotated[bool, typer.Option(help="As for `aegis remove --force`.")] = False,
-    stat: Annotated[bool, typer.Option("--stat", help="Only a summary per file.")] = False,
-    color: Annotated[
-        bool, typer.Option(help="Colour the diff (default: on a terminal).")
-    ] = sys.stdout.isatty(),
+    with_dependents: WithDependentsOption = False,
+    force: Annotated[bool, typer.Option("--force", help="As for `aegis remove --force`.")] = False,
+    stat: StatOption = False,
+    color: ColorOption = COLOR_DEFAULT,
 ) -> None:
     """The changes `aegis remove` would make."""
     from aegis import engine
@@ -302,15 +420,19 @@ def diff_remove(
     _show_diff(outcome, stat, color)
 
 
-@app.command()
+@app.command(
+    cls=Command,
+    epilog=examples("aegis components", "aegis components -p ~/src/my-service"),
+)
 def components(path: PathOption = Path(".")) -> None:
-    """List the available components and services, what they require, and their options."""
+    """List the available components and services, what they require, and their options
+    (inside a project: which are installed, and the options it uses)."""
     from aegis import manifest, workspace
     from aegis.errors import NotAnAegisProject
     from aegis.tree import VirtualTree
 
     catalog = _catalog()
-    installed: tuple[str, ...] = ()
+    found = manifest.Manifest(name="")
     try:
         workspace.find_root(path)
     except NotAnAegisProject:
@@ -320,13 +442,12 @@ def components(path: PathOption = Path(".")) -> None:
             text = VirtualTree(files).original(manifest.PYPROJECT)
             found = manifest.read(files.root, text)
             manifest.validate(found, catalog)
-            installed = found.components
     console = _stdout()
     third_party = any(not pack.origin.builtin for pack in catalog)
     for kind, title in KIND_TITLES.items():
         packs = [pack for pack in catalog.selectable if pack.kind == kind]
         if packs:
-            console.print(_pack_table(title, packs, installed, third_party))
+            console.print(_pack_table(title, packs, found, third_party))
 
 
 KIND_TITLES = {
@@ -335,9 +456,7 @@ KIND_TITLES = {
 }
 
 
-def _pack_table(
-    title: str, packs: list[Pack], installed: tuple[str, ...], third_party: bool
-) -> Table:
+def _pack_table(title: str, packs: list[Pack], found: Manifest, third_party: bool) -> Table:
     """One table of packs; a `source` column when packs of other distributions are there."""
     from rich.table import Table
 
@@ -346,12 +465,17 @@ def _pack_table(
     for column in columns if third_party else [c for c in columns if c != "source"]:
         table.add_column(column)
     for pack in packs:
+        installed = pack.name in found.components
         options = ", ".join(
-            f"--{pack.option_key(o).replace('_', '-')} {'|'.join(o.choices)}" for o in pack.options
+            f"{pack_flag(key)} {found.options[key]}"
+            if installed and key in found.options
+            else f"{pack_flag(key)} {'|'.join(o.choices)}"
+            for o in pack.options
+            for key in [pack.option_key(o)]
         )
         table.add_row(
             pack.name,
-            "[green]installed[/]" if pack.name in installed else "available",
+            "[green]installed[/]" if installed else "available",
             ", ".join(pack.requires) or "-",
             options or "-",
             *([str(pack.origin)] if third_party else []),
@@ -360,13 +484,20 @@ def _pack_table(
     return table
 
 
-@pack_app.command("new")
+@pack_app.command(
+    "new",
+    cls=Command,
+    epilog=examples('aegis pack new sentry --summary "Error reporting with Sentry"'),
+)
 def pack_new(
-    name: Annotated[str, typer.Argument(help="The pack's name, e.g. `sentry`.")],
+    name: Annotated[str, typer.Argument(help="The pack's name, e.g. `sentry`.", metavar="NAME")],
     output_dir: Annotated[
-        Path, typer.Option("--output-dir", "-o", help="Where to create `aegis-<name>/`.")
+        Path,
+        typer.Option("--output-dir", "-o", help="Where to create `aegis-<name>/`.", metavar="DIR"),
     ] = Path("."),
-    summary: Annotated[str, typer.Option(help="One line: what the pack adds.")] = "",
+    summary: Annotated[
+        str, typer.Option("--summary", help="One line: what the pack adds.", metavar="TEXT")
+    ] = "",
 ) -> None:
     """Create an installable pack package whose tests (the pack contract) pass as is."""
     from aegis import workspace
@@ -384,7 +515,7 @@ def pack_new(
     )
 
 
-@app.command()
+@app.command(cls=Command, epilog=examples("aegis version", "aegis --version"))
 def version() -> None:
     """Print the Aegis version."""
     from aegis import __version__
@@ -433,45 +564,41 @@ def _of_kind(catalog: Catalog, names: list[str], kind: str, flag: str) -> list[s
     return names
 
 
-def _parse_options(args: list[str]) -> dict[str, str]:
-    names, options = _names_and_options(args)
-    if names:
-        raise InvalidOption(f"Unexpected argument `{names[0]}`.")
-    return options
+def _names_and_options(
+    ctx: typer.Context, args: list[str], catalog: Catalog
+) -> tuple[list[str], dict[str, str]]:
+    """Component names, and pack options: `--database-engine postgresql` (or `=postgresql`).
 
-
-def _names_and_options(args: list[str]) -> tuple[list[str], dict[str, str]]:
-    """Component names, and `--database-engine postgresql` (or `=postgresql`) options.
-
-    Click hands options it does not know to a variadic argument, so both arrive mixed.
+    Click hands options it does not know to a variadic argument, so both arrive mixed; a
+    flag that is no pack option is answered with the command's real flags.
     """
+    pack_flags = {
+        pack_flag(pack.option_key(option)): pack.option_key(option)
+        for pack in catalog.selectable
+        for option in pack.options
+    }
     names: list[str] = []
     options: dict[str, str] = {}
     remaining = list(args)
     while remaining:
         flag = remaining.pop(0)
-        if not flag.startswith("--"):
+        if not flag.startswith("-") or flag == "-":
             names.append(flag)
             continue
-        key, _, value = flag[2:].partition("=")
+        flag, _, value = flag.partition("=")
+        if flag not in pack_flags:
+            raise InvalidOption(unknown_flag(flag, ctx, list(pack_flags)))
         if not value:
-            if not remaining or remaining[0].startswith("--"):
-                raise InvalidOption(f"`{flag}` needs a value.")
+            if not remaining or remaining[0].startswith("-"):
+                raise InvalidOption(f"`{flag}` needs a value: one of {_choices(catalog, flag)}.")
             value = remaining.pop(0)
-        options[key.replace("-", "_")] = value
+        options[pack_flags[flag]] = value
     return names, options
 
 
-def _ask_components(catalog: Catalog) -> list[str]:
-    from rich.prompt import Prompt
-
-    console = _stdout()
-    console.print("Components and services (each can also be added later with `aegis add`):")
-    for pack in catalog.selectable:
-        needs = f", brings {', '.join(pack.requires)}" if pack.requires else ""
-        console.print(f"  [bold]{pack.name}[/]: {pack.summary} ({pack.kind}{needs})")
-    answer = Prompt.ask("What to add, comma-separated (empty for none)", default="")
-    return _split(answer)
+def _choices(catalog: Catalog, flag: str) -> str:
+    _, option = catalog.option(flag.removeprefix("--").replace("-", "_"))
+    return ", ".join(option.choices)
 
 
 def _finish(outcome: Outcome, dry_run: bool, verb: str, command: str) -> None:

@@ -26,6 +26,8 @@ from aegis.resolve import Plan, plan_add, plan_remove
 from aegis.resources import base_project_dir
 from aegis.tree import VirtualTree
 
+SECRETS_FILE = ".env"
+
 # The names the Compose specification looks up, in its order; a new project has the last.
 COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", COMPOSE)
 
@@ -354,10 +356,25 @@ def init(
             f"{', '.join(differing)}. Nothing was written. Move them away (or choose another "
             "folder), then run again."
         )
+    if tree.original(SECRETS_FILE) is None:
+        tree.write(SECRETS_FILE, core_secrets())
     ledger = Ledger()
     ledger.record("core", __version__, (), rendered)
     tree.write(LEDGER, ledger.dumps(catalog.position))
     return _add(catalog, tree, components, options, per_pack)
+
+
+def core_secrets() -> str:
+    """The new project's `.env`: a random value for each of the core's secrets."""
+    import secrets
+
+    from aegis.anchors import CORE_SECRETS
+    from aegis.edit import text
+
+    content = ""
+    for key in CORE_SECRETS:
+        content = text.add_secret(content, key, secrets.token_urlsafe(32))
+    return content
 
 
 def _check_target(files: ProjectFiles, force: bool) -> None:

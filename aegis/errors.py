@@ -12,6 +12,7 @@ DIFF_HAS_CHANGES = 1  # `aegis diff`: something would change
 USER_ERROR = 2  # bad input, or a project the command cannot work on as it is
 UPDATE_CONFLICT = 3  # `aegis update`: a conflict, listed; nothing was written
 BUSY = 4  # another command holds the project, or changed it while this one ran
+INSTALL_FAILED = 5  # `init --install`: the project was created, installing it failed
 INTERNAL_ERROR = 70  # a bug in Aegis (EX_SOFTWARE); the traceback goes to a log file
 
 
@@ -92,6 +93,12 @@ class ProjectBusy(AegisError):
 
 class ConcurrentChange(ProjectBusy):
     """A file changed on disk between the moment it was read and the write."""
+
+
+class InstallFailed(AegisError):
+    """`init --install` created the project but could not install it (network, index)."""
+
+    exit_code = INSTALL_FAILED
 
 
 class Interrupted(BaseException):

@@ -15,7 +15,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import socket
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -87,7 +86,7 @@ class ProjectLock:
         if exclusive:
             record = {
                 "pid": os.getpid(),
-                "host": socket.gethostname(),
+                "host": os.uname().nodename,
                 "command": self.command,
                 "since": datetime.now(UTC).isoformat(timespec="seconds"),
             }
@@ -133,7 +132,7 @@ def _describe(record: dict[str, object]) -> str:
     """ "another Aegis command (pid 12, `aegis add redis`, since ...)", from its record."""
     if not record.get("pid"):
         return "another Aegis command"
-    where = f" on {record['host']}" if record.get("host") != socket.gethostname() else ""
+    where = f" on {record['host']}" if record.get("host") != os.uname().nodename else ""
     return (
         f"another Aegis command (pid {record['pid']}{where}, `{record.get('command')}`, "
         f"since {record.get('since', '?')})"

@@ -17,7 +17,16 @@ if TYPE_CHECKING:
 
 _VALID = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
 _REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")  # PEP 508
-_RESERVED = {"aegis", "app", "test", "tests", "pip", "python", "setuptools", "site"}
+# Names a project cannot take, and what each would clash with.
+_RESERVED = {
+    "aegis": "Aegis itself (the `aegis` command and package)",
+    "app": "the generated project's own package, `app/`",
+    "test": "Python's own `test` package (the standard library's regression tests)",
+    "tests": "the generated project's test package, `tests/`",
+    "pip": "the `pip` installer in the project's environment",
+    "python": "the `python` command in the project's environment",
+    "setuptools": "the `setuptools` package that builds many dependencies",
+}
 _DEVICES = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)}
 # Room left in a folder name for what tools derive from the project name, such as the
 # `<name>-<version>.dist-info` folder an install writes or a wheel's file name.
@@ -54,9 +63,15 @@ def validate_project_name(
             "starting and ending with a letter or digit (for example `my-service`)."
         )
     lowered = re.sub(r"[-_.]+", "_", name).lower()
-    if lowered in _RESERVED or lowered in sys.stdlib_module_names:
+    clash = _RESERVED.get(lowered) or (
+        f"the `{lowered}` module of Python's standard library"
+        if lowered in sys.stdlib_module_names
+        else None
+    )
+    if clash:
         raise InvalidName(
-            f"`{name}` is reserved (it would clash with `{lowered}`). Choose another name."
+            f"`{name}` is reserved: as a console script or an import it would clash with "
+            f"{clash}. Choose another name, for example `my-{name}`."
         )
     if name.split(".")[0].lower() in _DEVICES:
         raise InvalidName(
@@ -94,8 +109,8 @@ def _declared(catalog: Catalog) -> set[str]:
     requirements = list(project.get("dependencies", []))
     for extra in project.get("optional-dependencies", {}).values():
         requirements += extra
+    defaults = catalog.default_options(p.name for p in catalog)
     for pack in catalog:
-        defaults = catalog.default_options(p.name for p in catalog)
         variants: list[dict[str, str]] = [{}] + [
             {pack.option_key(option): choice}
             for option in pack.options

@@ -22,7 +22,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import secrets
 import signal
 import threading
 from collections.abc import Iterator, Sequence
@@ -110,7 +109,7 @@ def run(files: ProjectFiles, changes: Sequence[Change], command: str) -> None:
         if files.lock_mode != "exclusive":
             lock = ProjectLock(files, command)
             lock.acquire(exclusive=True)
-        journal = Journal(secrets.token_hex(8), command, os.getpid(), [], [], root_folders)
+        journal = Journal(os.urandom(8).hex(), command, os.getpid(), [], [], root_folders)
         _prepare(files, journal, changes)
         late_signal = _execute(files, journal)
         failed = False

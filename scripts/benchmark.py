@@ -1,7 +1,11 @@
-"""Median wall time of the aegis commands users wait for, each run as a fresh process.
+"""Median wall and CPU time of the aegis commands users wait for, each run as a fresh process.
 
 .venv/bin/python scripts/benchmark.py [--runs N] [--part commands|scaling|huge]
 
+`commands` runs each command interleaved with its floor, the import of the libraries it needs
+(`python -c 'import jinja2, libcst, tomlkit, ruamel.yaml'` for the commands that work on a
+project, `python -c 'import typer'` for `--help` and `version`), and prints both medians and
+their ratio; CPU time (user + system) is the steadier figure on a busy machine.
 `scaling` runs `add` and `diff add` on a fresh project and on a grown one (1000 routers
 registered in `routing.py`, a 2000-line settings module) in the same run and prints the ratio
 of the medians; `huge` times `add worker` on a project whose `routing.py` is 5 MB and reports
@@ -29,6 +33,8 @@ ROUTING = "app/components/backend/api/routing.py"
 CONFIG = "app/core/config.py"
 HEALTH_IMPORT = "from app.components.backend.api.health"
 HEALTH_ITEM = "    health_router,\n"
+LIBRARIES = [sys.executable, "-c", "import jinja2, libcst, tomlkit, ruamel.yaml"]
+TYPER = [sys.executable, "-c", "import typer"]
 
 
 @dataclass(frozen=True)
@@ -49,15 +55,27 @@ def run(command: list[str]) -> Sample:
     return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
 
 
-def timed(command: list[str], prepare: Callable[[], None] = lambda: None, runs: int = 7) -> float:
-    """Median wall time of `runs` runs, after one warm-up; `prepare` runs before each."""
-    samples = []
-    prepare()
-    run(command)  # warm-up
-    for _ in range(runs):
+def against_floor(
+    command: list[str], floor: list[str], prepare: Callable[[], None], runs: int
+) -> tuple[Sample, Sample]:
+    """Median wall and CPU time of `command` and of `floor`, the runs interleaved so that both
+    see the same load on the machine (the first round warms up)."""
+    found: tuple[list[Sample], list[Sample]] = ([], [])
+    for round_ in range(runs + 1):
         prepare()
-        samples.append(run(command).wall)
-    return statistics.median(samples)
+        samples = (run(command), run(floor))
+        if round_:
+            for kept, sample in zip(found, samples, strict=True):
+                kept.append(sample)
+    return median(found[0]), median(found[1])
+
+
+def median(samples: list[Sample]) -> Sample:
+    return Sample(
+        statistics.median(s.wall for s in samples),
+        statistics.median(s.cpu for s in samples),
+        max(s.peak for s in samples),
+    )
 
 
 def compared(
@@ -148,33 +166,45 @@ def main() -> None:
     print(f"median of {runs} runs, each a fresh process ({sys.version.split()[0]})")
     if "commands" in parts:
         out = str(work / "out")
+        init = [*AEGIS, "init", "demo", "-o", out]
+
+        def nothing() -> None:
+            pass
+
         rows = [
-            ("aegis --help", timed([*AEGIS, "--help"], runs=runs)),
-            ("aegis init (core)", timed([*AEGIS, "init", "demo", "-o", out, "--yes"], clean, runs)),
-            (
-                "aegis init -c redis",
-                timed([*AEGIS, "init", "demo", "-o", out, "-c", "redis"], clean, runs),
-            ),
-            (
-                f"aegis init {' '.join(everything)}",
-                timed([*AEGIS, "init", "demo", "-o", out, *everything], clean, runs),
-            ),
-            (
-                "aegis add redis",
-                timed([*AEGIS, "add", "redis", "--path", str(project)], fresh(core), runs),
-            ),
-            (
-                "aegis add auth",
-                timed([*AEGIS, "add", "auth", "--path", str(project)], fresh(core), runs),
+            ("aegis --help", [*AEGIS, "--help"], TYPER, nothing),
+            ("aegis version", [*AEGIS, "version"], TYPER, nothing),
+            ("aegis init (core)", [*init, "--yes"], LIBRARIES, clean),
+            ("aegis init -c redis", [*init, "-c", "redis"], LIBRARIES, clean),
+            (f"aegis init {' '.join(everything)}", [*init, *everything], LIBRARIES, clean),
+            *(
+                (
+                    f"aegis add {pack.name}",
+                    [*AEGIS, "add", pack.name, "--path", str(project)],
+                    LIBRARIES,
+                    fresh(core),
+                )
+                for pack in selectable
             ),
             (
                 "aegis diff add redis",
-                timed([*AEGIS, "diff", "add", "redis", "--path", str(core)], runs=runs),
+                [*AEGIS, "diff", "add", "redis", "--path", str(core)],
+                LIBRARIES,
+                nothing,
             ),
         ]
-        width = max(len(name) for name, _ in rows)
-        for name, seconds in rows:
-            print(f"{name:<{width}}  {seconds * 1000:7.1f} ms")
+        width = max(len(row[0]) for row in rows)
+        print(
+            f"{'':<{width}}  {'wall ms':>7} {'floor':>7} {'ratio':>5}   {'CPU ms':>7} "
+            f"{'floor':>7} {'ratio':>5}   floor"
+        )
+        for name, command, floor, prepare in rows:
+            ours, base = against_floor(command, floor, prepare, runs)
+            print(
+                f"{name:<{width}}  {ours.wall * 1000:7.1f} {base.wall * 1000:7.1f} "
+                f"{ours.wall / base.wall:5.2f}   {ours.cpu * 1000:7.1f} {base.cpu * 1000:7.1f} "
+                f"{ours.cpu / base.cpu:5.2f}   {'typer' if floor is TYPER else 'libraries'}"
+            )
     if "scaling" in parts:
         shutil.copytree(core, grown)
         grow(grown)

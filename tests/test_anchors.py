@@ -17,7 +17,7 @@ from aegis import anchors
 from aegis.anchors import Setting
 from aegis.catalog import Catalog
 from aegis.pack import Pack
-from tests.aegis_helpers import CATALOG, add, allowed_sets, init, remove, snapshot
+from tests.aegis_helpers import CATALOG, add, allowed_sets, init, label, remove, snapshot
 
 HELPERS = {
     "health_check": (anchors.health_check("app.core.probe", "check_probe"), "HEALTH_CHECKS"),
@@ -26,6 +26,10 @@ HELPERS = {
     "shutdown_hook": (anchors.shutdown_hook("app.core.probe", "stop_probe"), "SHUTDOWN_HOOKS"),
     "router": (anchors.router("app.components.backend.api.probe"), "ROUTERS"),
     "cli_group": (anchors.cli_group("app.cli.probe", "probe_app"), "COMMAND_GROUPS"),
+    "operator_check": (
+        anchors.operator_check("app.core.probe", "probe_operator"),
+        "OPERATOR_CHECKS",
+    ),
 }
 
 
@@ -117,6 +121,41 @@ def test_app_services_share_one_environment(tmp_path: Path) -> None:
     environments = [service["environment"] for service in apps.values()]
     assert all(env == environments[0] for env in environments)
     assert "REDIS_URL" in environments[0]
+
+
+@pytest.mark.parametrize("components", allowed_sets(), ids=label)
+def test_every_app_process_gets_the_shared_environment(
+    tmp_path: Path, components: frozenset[str]
+) -> None:
+    """Over every allowed set: each app service of the compose file (web, dev, scheduler,
+    every worker) inherits `x-app` and sets no environment of its own, so a variable a
+    pack declares once (REDIS_URL, DATABASE_URL) reaches every process kind."""
+    from ruamel.yaml import YAML
+
+    project = init(tmp_path, CATALOG.sort(components))
+    compose = YAML(typ="safe").load((project / "docker-compose.yml").read_text())
+    shared = compose["x-app"].get("environment", {})
+    apps = {name: s for name, s in compose["services"].items() if s.get("build")}
+    assert {"web", "dev"} <= set(apps)
+    for name, service in apps.items():
+        assert service.get("environment", {}) == shared, name
+    if "redis" in components:
+        assert "REDIS_URL" in shared
+
+
+def test_a_new_project_has_a_generated_operations_token(tmp_path: Path) -> None:
+    """`OPS_TOKEN` gets a random value in the git-ignored `.env`, different per project;
+    the committed `.env.example` documents it without a value."""
+    first, second = init(tmp_path / "one"), init(tmp_path / "two")
+    tokens = []
+    for project in (first, second):
+        lines = (project / ".env").read_text().splitlines()
+        values = [line.partition("=")[2] for line in lines if line.startswith("OPS_TOKEN=")]
+        assert len(values) == 1 and len(values[0]) >= 32
+        tokens.append(values[0])
+        assert ".env" in (project / ".gitignore").read_text().splitlines()
+        assert "OPS_TOKEN=\n" in (project / ".env.example").read_text()
+    assert tokens[0] != tokens[1]
 
 
 def test_every_setting_of_every_pack_is_documented_in_env_example(tmp_path: Path) -> None:

@@ -112,10 +112,11 @@ def test_options_on_the_command_line(tmp_path: Path):
 
 def test_interactive_selection_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(cli, "_interactive", lambda: True)
-    result = invoke("init", "demo", "-o", tmp_path, input=f"{LEAF}\n")
+    result = invoke("init", "demo", "-o", tmp_path, input=f"{LEAF}\ny\n")
     assert result.exit_code == 0, result.output
-    for name in SELECTABLE:
-        assert f"{name}: {CATALOG[name].summary}" in result.output
+    for number, name in enumerate(SELECTABLE, 1):
+        assert f"{number:>2}. {name} (" in result.output
+        assert CATALOG[name].summary in result.output
     assert snapshot(tmp_path / "demo") == snapshot(init(tmp_path / "same", [LEAF], name="demo"))
 
 

@@ -2,17 +2,21 @@
 
 An identity is what the engine finds again in a file whatever its layout or comments: the
 name a statement binds, else its normalized syntax tree. Computing them is cheap, so the
-catalogue can rank and check every pack's elements without parsing a project.
+catalogue can rank and check every pack's elements without parsing a project; each is a pure
+function of its text, remembered for the rest of the command (the catalogue checks and ranks
+the same elements for every combination of options).
 """
 
 from __future__ import annotations
 
 import ast
 import textwrap
+from functools import cache
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
+@cache
 def expression_identity(code: str) -> str:
     """Identity of an expression (a list item): its normalized syntax tree."""
     return ast.dump(ast.parse(f"(\n{code.strip()}\n)", mode="eval").body)
@@ -35,6 +39,7 @@ def nodes_identity(nodes: list[ast.stmt]) -> str:
     return ast.dump(node)
 
 
+@cache
 def statement_identity(code: str) -> str:
     """Identity of a statement: the name it binds, else its normalized syntax tree.
 
@@ -44,6 +49,7 @@ def statement_identity(code: str) -> str:
     return nodes_identity(ast.parse(textwrap.dedent(code)).body)
 
 
+@cache
 def dependency_identity(requirement: str) -> str:
     """Identity of a requirement: its normalized distribution name."""
     from packaging.requirements import Requirement

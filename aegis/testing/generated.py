@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shlex
 import socket
 import subprocess
@@ -26,12 +27,19 @@ from typing import Any
 from aegis.testing.cases import Case
 from aegis.testing.workbench import Workbench
 
+OPS_TOKEN = secrets.token_urlsafe(32)
+"""The operations token of every server the tests start; `fetch_json` presents it."""
+
 RELAXED = {
-    f"{name.upper()}_{level}_PERCENT": "100.1"
-    for name in ("cpu", "memory", "disk")
-    for level in ("WARNING", "CRITICAL")
+    **{
+        f"{name.upper()}_{level}_PERCENT": "100.1"
+        for name in ("cpu", "memory", "disk")
+        for level in ("WARNING", "CRITICAL")
+    },
+    "OPS_TOKEN": OPS_TOKEN,
 }
-"""Thresholds no machine reaches: the host checks stay healthy on a busy test machine."""
+"""Thresholds no machine reaches (the host checks stay healthy on a busy test machine),
+and the operations token the tests present to the operational endpoints."""
 
 
 def environment_dir() -> Path:
@@ -224,9 +232,11 @@ def _stop(process: subprocess.Popen[Any]) -> None:
 
 
 def fetch_json(url: str) -> Any:
-    """The JSON body of a GET, also when the status is an error (503 carries a report)."""
+    """The JSON body of a GET with the operations token, also when the status is an error
+    (503 carries a report)."""
+    request = urllib.request.Request(url, headers={"X-Ops-Token": OPS_TOKEN})
     try:
-        with urllib.request.urlopen(url, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=30) as response:
             return json.load(response)
     except urllib.error.HTTPError as error:
         return json.load(error)

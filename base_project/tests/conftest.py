@@ -11,6 +11,7 @@ import pytest
 import uvicorn
 from devrun import DevRun
 from fastapi.testclient import TestClient
+from operations import OPERATOR_HEADERS, TEST_OPS_TOKEN
 
 from app.components.backend.main import create_app
 from app.core import checks
@@ -21,8 +22,10 @@ SetEnv = Callable[..., None]
 
 
 @pytest.fixture(autouse=True)
-def fresh_settings() -> Iterator[None]:
-    """Settings are read again in every test, after its environment changes."""
+def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Settings are read again in every test, after its environment changes; the
+    operations token is the suite's own."""
+    monkeypatch.setenv("OPS_TOKEN", TEST_OPS_TOKEN)
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
@@ -71,8 +74,9 @@ def system_checks_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
-    """A client of a new app, with its lifespan running."""
-    with TestClient(create_app()) as test_client:
+    """A client of a new app, with its lifespan running, sending the operations
+    token."""
+    with TestClient(create_app(), headers=OPERATOR_HEADERS) as test_client:
         yield test_client
 
 

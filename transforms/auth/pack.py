@@ -74,6 +74,10 @@ from app.core.auth import CurrentUser, SuperUser
 def my_notes(user: CurrentUser) -> list[str]: ...
 ```
 
+Superusers are operators: their access token (`Authorization: Bearer ...`) opens
+the operational endpoints (`/health/detailed`, the worker's API, and in production
+`/docs` and the dashboard), as the operations token `OPS_TOKEN` does.
+
 Access tokens are JWTs valid `AUTH_ACCESS_TOKEN_MINUTES` (15); refresh tokens are
 opaque, stored hashed and replaced at every use, and replaying an old one ends the
 whole session. Passwords are hashed with Argon2id. `SECRET_KEY` is in `.env`
@@ -106,6 +110,7 @@ def edits(options: Options) -> anchors.Declarations:
         ListItem(MODELS, "__all__", '"RefreshToken"'),
         ListItem(MODELS, "__all__", '"User"'),
         anchors.health_check("app.services.auth.health", "check_auth"),
+        anchors.operator_check("app.services.auth.operators", "superuser_operator"),
         anchors.startup_hook("app.services.auth.readiness", "prepare_auth"),
         anchors.router("app.components.backend.api.auth"),
         anchors.router("app.components.backend.api.users"),

@@ -22,6 +22,11 @@ SETTINGS = (
         "Seconds between polls of the queue (arq's default, 0.5, is slower to start jobs).",
     ),
     Setting("worker_keep_result", 3600, "Seconds a job's result is kept."),
+    Setting(
+        "worker_max_argument_bytes",
+        65536,
+        "Largest arguments of one job (bytes, as JSON); larger ones are refused (413).",
+    ),
     Setting("worker_health_check_interval", 10, "How often a worker refreshes its health key."),
     Setting("worker_failure_window", 3600, "Health: failures are counted over this many seconds."),
     Setting("worker_queue_warning_depth", 1000, "Health: a queue this long is a warning."),
@@ -55,16 +60,20 @@ python -m app.entrypoints.worker default   # or one queue alone: make worker-def
 ```
 
 Tasks live in `app/components/worker/tasks/<queue>.py` (listed in `TASKS`) and
-call functions of `app/services/`. Enqueue one by name and read its result:
+call functions of `app/services/`. Enqueue one by name and read its result (the
+`/worker` API is for operators: send `OPS_TOKEN`, see "Operations" above):
 
 ```bash
-curl -X POST localhost:8000/worker/tasks/text_stats -H 'content-type: application/json' \\
-     -d '{"kwargs": {"text": "hello world"}}'      # -> {"job_id": ...}
-curl localhost:8000/worker/jobs/<job_id>            # status, result or error
+curl -X POST localhost:8000/worker/tasks/text_stats -H "X-Ops-Token: $OPS_TOKEN" \\
+     -H 'content-type: application/json' -d '{"kwargs": {"text": "hello world"}}'
+curl -H "X-Ops-Token: $OPS_TOKEN" localhost:8000/worker/jobs/<job_id>
 python -m app worker enqueue text_stats --kwargs '{"text": "hi"}' --wait 5
 python -m app worker status                         # queues, workers, failures
 python -m app worker load-test --jobs 1000          # jobs/s and latency
 ```
+
+Arguments over `WORKER_MAX_ARGUMENT_BYTES` are refused (413), and so are values
+outside a task's annotated bounds (422; `load_test`'s `work_ms` is at most 60000).
 
 The `worker` health check reports, per queue, whether a worker is alive, the queued
 jobs and the failures of the last `WORKER_FAILURE_WINDOW` seconds; a queue without a

@@ -7,11 +7,30 @@ dashboard loads it (in a thread, so health probes keep being answered meanwhile)
 Every dashboard response carries a Content-Security-Policy that lets the page load
 only what this server serves: the Flet client otherwise still asks a CDN for a Rive
 runtime, even when built with `no_cdn`.
+
+In production the dashboard is for operators only: a page request needs operator
+credentials (the browser asks for them: any user name, `OPS_TOKEN` as the password)
+and gets a session cookie derived from the token, which the page's websocket (where
+browsers send no credentials) must carry.
 """
 
 import asyncio
+import hashlib
+import hmac
 
+from fastapi.responses import JSONResponse
+from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.config import get_settings
+from app.core.operators import (
+    CHALLENGE,
+    credentials_required,
+    is_operator,
+    same_secret,
+)
+
+SESSION_COOKIE = "dashboard_operator"
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -25,6 +44,42 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'self'",
     )
 )
+
+
+def session_value() -> str:
+    """The dashboard's session cookie: a digest of `OPS_TOKEN` ("" without one)."""
+    token = get_settings().ops_token
+    if not token:
+        return ""
+    return hmac.new(token.encode(), b"dashboard session", hashlib.sha256).hexdigest()
+
+
+async def admission(scope: Scope) -> tuple[bool, bool]:
+    """Whether the request may see the dashboard, and whether to set the cookie."""
+    if get_settings().environment != "production":
+        return True, False
+    connection = HTTPConnection(scope)
+    if same_secret(connection.cookies.get(SESSION_COOKIE, ""), session_value()):
+        return True, False
+    if await is_operator(connection):
+        return True, bool(session_value())
+    return False, False
+
+
+def session_cookie(scope: Scope) -> str:
+    """The `Set-Cookie` value of a new dashboard session, for the dashboard's path."""
+    path = scope.get("root_path") or "/"
+    return f"{SESSION_COOKIE}={session_value()}; Path={path}; HttpOnly; SameSite=Strict"
+
+
+async def refuse(scope: Scope, receive: Receive, send: Send) -> None:
+    """401 and a credentials prompt; a websocket is closed before it opens."""
+    if scope["type"] == "websocket":
+        await send({"type": "websocket.close", "code": 1008})
+        return
+    error = credentials_required()
+    response = JSONResponse({"detail": error.detail}, error.status_code, CHALLENGE)
+    await response(scope, receive, send)
 
 
 def create_flet_app() -> ASGIApp:
@@ -70,6 +125,10 @@ class DashboardMount:
         self._app = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        admitted, start_session = await admission(scope)
+        if not admitted:
+            await refuse(scope, receive, send)
+            return
         app = await self._load()
         if scope["type"] != "http":
             await app(scope, receive, send)
@@ -81,6 +140,8 @@ class DashboardMount:
                 headers.append(
                     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode())
                 )
+                if start_session:
+                    headers.append((b"set-cookie", session_cookie(scope).encode()))
                 message = {**message, "headers": headers}
             await send(message)
 

@@ -9,8 +9,10 @@ from collections.abc import AsyncIterator, Callable, Iterator
 import httpx
 import pytest
 import redis
+from operations import OPERATOR_HEADERS
 from pydantic import BaseModel
 from redis.asyncio import Redis
+from redis_test_db import claim, claim_sync
 from typer.testing import CliRunner
 
 from app.cli.main import app as cli
@@ -39,9 +41,9 @@ def closed_port() -> int:
 
 @pytest.fixture
 async def db() -> AsyncIterator[Redis]:
-    """A client of the test database, emptied before and after."""
+    """A client of the test database, empty before the test and emptied after."""
     connection = Redis.from_url(CACHE_REDIS_URL)
-    await connection.flushdb()
+    await claim(connection, CACHE_REDIS_URL)
     yield connection
     await connection.flushdb()
     await connection.aclose()
@@ -130,6 +132,21 @@ async def test_invalidation_recomputes_one_entry(local_cache: Cache) -> None:
     assert calls == [1, 2, 1]
 
 
+async def test_template_keys_cannot_collide(local_cache: Cache) -> None:
+    """Arguments are encoded in a key template, so ("alice", "1:2") and
+    ("alice:1", "2") are two keys, each with its own result."""
+
+    @local_cache.cached(key="{user}:{item}")
+    async def pair(user: str, item: str) -> list[str]:
+        return [user, item]
+
+    assert await pair("alice", "1:2") == ["alice", "1:2"]
+    assert await pair("alice:1", "2") == ["alice:1", "2"]
+    assert await pair("alice", "1:2") == ["alice", "1:2"]
+    assert pair.key_for("alice", "1:2") != pair.key_for("alice:1", "2")
+    assert len(await local_cache.keys()) == 2
+
+
 async def test_clear_deletes_only_the_cache_prefix(
     local_cache: Cache, db: Redis
 ) -> None:
@@ -198,7 +215,9 @@ async def test_health_check_reports_the_hit_ratio(project_cache: Cache) -> None:
 
 async def test_health_detailed_lists_the_cache(project_cache: Cache) -> None:
     transport = httpx.ASGITransport(app=create_app())
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as api:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://t", headers=OPERATOR_HEADERS
+    ) as api:
         body = (await api.get("/health/detailed")).json()
     check = next(check for check in body["checks"] if check["name"] == "cache")
     assert check["status"] == "healthy"
@@ -209,7 +228,7 @@ def sync_db(set_env: SetEnv) -> Iterator[redis.Redis]:
     """The test database for CLI tests (which run their own event loop)."""
     set_env(redis_url=CACHE_REDIS_URL)
     connection = redis.Redis.from_url(CACHE_REDIS_URL)
-    connection.flushdb()
+    claim_sync(connection, CACHE_REDIS_URL)
     yield connection
     connection.flushdb()
     connection.close()

@@ -55,3 +55,27 @@ def test_items_are_validated(items_client: TestClient) -> None:
     assert items_client.post("/items", json={}).status_code == 422
     assert items_client.patch("/items/1", json={"name": "x"}).status_code == 404
     assert items_client.get("/items").json() == []
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("PATCH", "/items/{id}", {"name": None}),
+        ("PATCH", "/items/{id}", {"description": None}),
+        ("POST", "/items", {"name": None}),
+        ("GET", f"/items/{2**63}", None),
+        ("PATCH", f"/items/{2**63}", {"name": "x"}),
+        ("DELETE", f"/items/{2**64}", None),
+        ("GET", "/items/0", None),
+        ("GET", f"/items?offset={2**63}", None),
+    ],
+)
+def test_nulls_and_out_of_range_ids_are_422_not_500(
+    items_client: TestClient, method: str, path: str, body: dict[str, None] | None
+) -> None:
+    """A null in a required column and an id the database cannot store are the
+    client's mistake: 422, and the stored item is unchanged."""
+    item = items_client.post("/items", json={"name": "kept", "description": "d"}).json()
+    response = items_client.request(method, path.format(id=item["id"]), json=body)
+    assert response.status_code == 422, response.text
+    assert items_client.get(f"/items/{item['id']}").json() == item

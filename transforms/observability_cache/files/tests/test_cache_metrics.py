@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from redis_test_db import claim
 
 from app.core.cache import cache
 from app.core.cache_metrics import export_cache_metrics
@@ -22,7 +23,7 @@ SetEnv = Callable[..., None]
 @pytest.fixture
 async def metrics_url(set_env: SetEnv) -> AsyncIterator[str]:
     set_env(redis_url=CACHE_REDIS_URL)
-    await get_redis().flushdb()
+    await claim(get_redis(), CACHE_REDIS_URL)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])

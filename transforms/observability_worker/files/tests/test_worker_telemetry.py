@@ -16,7 +16,9 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
+from operations import OPERATOR_HEADERS
 from prometheus_client.parser import text_string_to_metric_families
+from redis_test_db import claim
 
 from app.components.backend.main import create_app
 from app.components.worker.jobs import enqueue
@@ -65,7 +67,7 @@ def metrics_url(set_env: SetEnv) -> Iterator[str]:
 async def pool(set_env: SetEnv) -> AsyncIterator[ArqRedis]:
     set_env(redis_url=WORKER_REDIS_URL)
     client = get_arq_pool()
-    await client.flushdb()
+    await claim(client, WORKER_REDIS_URL)
     yield client
     await client.flushdb()
     await close_arq_pool()
@@ -106,7 +108,7 @@ async def test_a_job_continues_the_trace_of_the_request_that_enqueued_it(
         response = await api.post(
             "/worker/tasks/text_stats",
             json={"kwargs": {"text": "hello world"}},
-            headers={"traceparent": TRACEPARENT},
+            headers={"traceparent": TRACEPARENT, **OPERATOR_HEADERS},
         )
     job_id = response.json()["job_id"]
     assert await pool.exists(TRACE_KEY + job_id)

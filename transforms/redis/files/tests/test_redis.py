@@ -5,6 +5,8 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 from fastapi.testclient import TestClient
+from operations import OPERATOR_HEADERS
+from redis_test_db import ALLOW_FLUSH, claim
 
 from app.components.backend.main import create_app
 from app.core.health import Status
@@ -18,9 +20,9 @@ SetEnv = Callable[..., None]
 
 @pytest.fixture
 async def redis_db(set_env: SetEnv) -> AsyncIterator[None]:
-    """A Redis database of its own, emptied before and after the test."""
+    """A Redis database of its own, empty before the test and emptied after."""
     set_env(redis_url=TEST_REDIS_URL)
-    await get_redis().flushdb()
+    await claim(get_redis(), TEST_REDIS_URL)
     yield
     await get_redis().flushdb()
     await close_redis()
@@ -31,6 +33,21 @@ async def test_client_round_trip(redis_db: None) -> None:
     await client.set("greeting", "hello", ex=30)
     assert await client.get("greeting") == "hello"
     assert 0 < await client.ttl("greeting") <= 30
+
+
+async def test_a_database_holding_other_keys_is_not_emptied(
+    redis_db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The suite refuses a database it did not fill, unless told to empty it."""
+    client = get_redis()
+    await client.set("someone-elses", "data")
+    monkeypatch.delenv(ALLOW_FLUSH, raising=False)
+    with pytest.raises(pytest.fail.Exception, match=ALLOW_FLUSH):
+        await claim(client, TEST_REDIS_URL)
+    assert await client.get("someone-elses") == "data"
+    monkeypatch.setenv(ALLOW_FLUSH, "1")
+    await claim(client, TEST_REDIS_URL)
+    assert await client.dbsize() == 0
 
 
 async def test_client_is_shared_until_closed(redis_db: None) -> None:
@@ -61,7 +78,7 @@ def test_health_endpoint_reports_redis(
     set_env: SetEnv, relaxed_thresholds: None
 ) -> None:
     set_env(redis_url=TEST_REDIS_URL)
-    with TestClient(create_app()) as client:
+    with TestClient(create_app(), headers=OPERATOR_HEADERS) as client:
         body = client.get("/health/detailed").json()
     redis = next(check for check in body["checks"] if check["name"] == "redis")
     assert redis["status"] == "healthy"

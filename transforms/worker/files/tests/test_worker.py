@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, suppress
+from datetime import datetime
 
 import httpx
 import pytest
@@ -17,6 +18,8 @@ import redis
 from arq.connections import ArqRedis, RedisSettings
 from arq.constants import result_key_prefix
 from arq.worker import Worker
+from operations import OPERATOR_HEADERS
+from redis_test_db import claim, claim_sync
 from typer.testing import CliRunner
 
 from app.cli.main import app as cli
@@ -25,9 +28,10 @@ from app.components.worker.keys import health_check_key
 from app.components.worker.load_test import NoWorkerError, run_load_test
 from app.components.worker.monitor import check_worker
 from app.components.worker.pool import close_arq_pool, get_arq_pool
-from app.components.worker.queues import build_worker
+from app.components.worker.queues import TaskArgumentsError, build_worker
 from app.core.health import Status
 from app.core.redis import close_redis
+from app.services.benchmark import simulated_work
 
 WORKER_REDIS_URL = os.environ.get("TEST_WORKER_REDIS_URL", "redis://127.0.0.1:6379/10")
 
@@ -41,13 +45,13 @@ SetEnv = Callable[..., None]
 
 @pytest.fixture
 async def pool(set_env: SetEnv) -> AsyncIterator[ArqRedis]:
-    """The app's arq client on the test database, empty before and after.
+    """The app's arq client on the test database, empty before and emptied after.
 
     Health checks run here open the shared Redis client too: it is closed after.
     """
     set_env(redis_url=WORKER_REDIS_URL)
     client = get_arq_pool()
-    await client.flushdb()
+    await claim(client, WORKER_REDIS_URL)
     yield client
     await client.flushdb()
     await close_arq_pool()
@@ -58,7 +62,9 @@ async def pool(set_env: SetEnv) -> AsyncIterator[ArqRedis]:
 async def api(pool: ArqRedis) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client of the app, on the test database."""
     transport = httpx.ASGITransport(app=create_app())
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://test", headers=OPERATOR_HEADERS
+    ) as client:
         yield client
 
 
@@ -125,7 +131,8 @@ async def test_enqueue_run_and_read_result_through_the_api(
     assert job["status"] == "complete"
     assert job["result"] == {"characters": len(text), "words": 4, "lines": 2}
     assert job["error"] is None
-    assert job["enqueue_time"] <= job["start_time"] <= job["finish_time"]
+    times = [job[f"{step}_time"] for step in ("enqueue", "start", "finish")]
+    assert sorted(times, key=datetime.fromisoformat) == times
 
 
 async def test_a_failing_task_is_reported_failed_with_its_error(
@@ -183,6 +190,73 @@ async def test_arguments_the_task_does_not_take_are_422(
     response = await api.post("/worker/tasks/text_stats", json={"kwargs": {"txt": "x"}})
     assert response.status_code == 422
     assert "text_stats" in response.json()["detail"]
+    assert await pool.dbsize() == 0
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/worker/tasks/text_stats"),
+        ("GET", "/worker/tasks"),
+        ("GET", "/worker/queues"),
+        ("GET", "/worker/jobs/some-job"),
+    ],
+)
+async def test_the_worker_api_is_for_operators_only(
+    api: httpx.AsyncClient, pool: ArqRedis, method: str, path: str
+) -> None:
+    for headers in ({"X-Ops-Token": ""}, {"X-Ops-Token": "wrong"}):
+        response = await api.request(
+            method, path, json={"args": ["x"]}, headers=headers
+        )
+        assert response.status_code == 401
+    assert await pool.dbsize() == 0
+
+
+async def test_arguments_over_the_size_limit_are_413(
+    api: httpx.AsyncClient, pool: ArqRedis, set_env: SetEnv
+) -> None:
+    set_env(worker_max_argument_bytes=1000)
+    response = await api.post("/worker/tasks/text_stats", json={"args": ["x" * 995]})
+    assert response.status_code == 413
+    assert "WORKER_MAX_ARGUMENT_BYTES" in response.json()["detail"]
+    assert "x" * 100 not in response.text
+    assert await pool.dbsize() == 0
+    small = await api.post("/worker/tasks/text_stats", json={"args": ["x" * 900]})
+    assert small.status_code == 202
+
+
+async def test_errors_do_not_repeat_long_names_or_values(
+    api: httpx.AsyncClient, pool: ArqRedis
+) -> None:
+    for body in (
+        {"kwargs": {"x" * 5000: 1}},
+        {"kwargs": {"text": 1, "y" * 99: 2}},
+        {"job_id": "j" * 5000},
+    ):
+        response = await api.post("/worker/tasks/text_stats", json=body)
+        assert response.status_code == 422
+        assert len(response.content) < 500, response.text
+    assert await pool.dbsize() == 0
+
+
+@pytest.mark.parametrize("work_ms", [-1, 1e15, "a lot", None])
+async def test_task_parameters_are_bounded(
+    api: httpx.AsyncClient, pool: ArqRedis, work_ms: object
+) -> None:
+    response = await api.post(
+        "/worker/tasks/load_test", json={"kwargs": {"work_ms": work_ms}}
+    )
+    assert response.status_code == 422
+    assert "work_ms" in response.json()["detail"]
+    assert await pool.dbsize() == 0
+
+
+async def test_a_load_test_refuses_unbounded_work(pool: ArqRedis) -> None:
+    with pytest.raises(TaskArgumentsError, match="work_ms"):
+        await run_load_test(pool, jobs=1, work_ms=1e15)
+    with pytest.raises(ValueError, match="work_ms"):
+        await simulated_work(1e15)
     assert await pool.dbsize() == 0
 
 
@@ -284,7 +358,7 @@ def sync_db(set_env: SetEnv) -> Iterator[redis.Redis]:
     """The test database for CLI tests (which run their own event loop)."""
     set_env(redis_url=WORKER_REDIS_URL)
     client = redis.Redis.from_url(WORKER_REDIS_URL)
-    client.flushdb()
+    claim_sync(client, WORKER_REDIS_URL)
     yield client
     client.flushdb()
     client.close()

@@ -5,6 +5,7 @@ from pydantic import BaseModel
 
 from app.core.checks import get_registry
 from app.core.health import HealthReport, Status
+from app.core.operators import Operator
 
 router = APIRouter(prefix="/health", tags=["health"])
 
@@ -29,9 +30,10 @@ async def health(response: Response) -> HealthSummary:
     return HealthSummary(status=report.status, components=report.components)
 
 
-@router.get("/detailed")
+@router.get("/detailed", dependencies=[Operator])
 async def health_detailed(response: Response) -> HealthReport:
-    """Overall status and the full result of every check (503 when unhealthy)."""
+    """Overall status and the full result of every check (503 when unhealthy);
+    operators only."""
     report = await get_registry().run()
     response.status_code = status_code(report)
     return report

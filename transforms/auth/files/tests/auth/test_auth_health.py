@@ -3,6 +3,7 @@
 import json
 from collections.abc import Callable
 
+from operations import OPERATOR_HEADERS
 from typer.testing import CliRunner
 
 from app.cli.main import app
@@ -46,7 +47,7 @@ async def test_unhealthy_when_the_users_table_is_missing(fresh_database: str) ->
 
 
 def test_detailed_health_shows_auth(api: AuthApi) -> None:
-    body = api.client.get("/health/detailed").json()
+    body = api.client.get("/health/detailed", headers=OPERATOR_HEADERS).json()
     auth = next(check for check in body["checks"] if check["name"] == "auth")
     assert auth["status"] == "healthy"
     assert api.client.get("/health").json()["components"]["auth"] == "healthy"

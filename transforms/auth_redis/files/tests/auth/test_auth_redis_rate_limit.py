@@ -4,6 +4,7 @@ import os
 from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
+from redis_test_db import claim
 from sqlmodel import Session
 
 from app.core.database import get_engine
@@ -29,9 +30,9 @@ def test_the_project_counts_in_redis() -> None:
 
 @pytest.fixture
 async def redis_db(set_env: SetEnv) -> AsyncIterator[None]:
-    """A Redis database of its own, emptied before and after the test."""
+    """A Redis database of its own, empty before the test and emptied after."""
     set_env(redis_url=TEST_REDIS_URL)
-    await get_redis().flushdb()
+    await claim(get_redis(), TEST_REDIS_URL)
     yield
     await get_redis().flushdb()
     await close_redis()

@@ -21,6 +21,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from typing import Any, Generic, ParamSpec, TypeVar, get_type_hints, overload
+from urllib.parse import quote
 
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import to_json
@@ -59,6 +60,12 @@ class CacheStats:
     misses: int = 0
     errors: int = 0
     bypassed: int = 0
+
+
+def key_part(value: object) -> str:
+    """An argument as a part of a key template, percent-encoded so that no argument
+    can make two different calls share a key (`("a:b", "c")` and `("a", "b:c")`)."""
+    return quote(str(value), safe="")
 
 
 def _glob_escape(text: str) -> str:
@@ -304,7 +311,9 @@ class CachedFunction(Generic[P, R]):
         bound = self._signature.bind(*args, **kwargs)
         bound.apply_defaults()
         if self.key_template is not None:
-            return self.key_template.format(**bound.arguments)
+            return self.key_template.format(
+                **{name: key_part(value) for name, value in bound.arguments.items()}
+            )
         digest = hashlib.sha256(to_json(bound.arguments)).hexdigest()[:32]
         return f"fn:{self.name}:{digest}"
 

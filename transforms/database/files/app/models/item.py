@@ -2,8 +2,12 @@
 
 from datetime import UTC, datetime
 
+from pydantic import field_validator
 from sqlalchemy import DateTime
 from sqlmodel import Field, SQLModel
+
+MAX_ID = 2**63 - 1
+"""The largest id the database stores (a signed 64-bit integer)."""
 
 
 def utc_now() -> datetime:
@@ -36,3 +40,11 @@ class ItemUpdate(SQLModel):
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("name", "description", mode="before")
+    @classmethod
+    def not_null(cls, value: object) -> object:
+        """A field may be left out, not set to null (the columns are required)."""
+        if value is None:
+            raise ValueError("may be left out, but not null")
+        return value

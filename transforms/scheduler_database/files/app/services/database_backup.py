@@ -8,6 +8,7 @@ skipped and says so.
 import asyncio
 import logging
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -69,9 +70,21 @@ def backup_postgresql(url: URL, pg_dump: str, target: Path) -> None:
     partial.replace(target)
 
 
-def prune_backups(directory: Path, prefix: str, keep: int) -> tuple[Path, ...]:
-    """Delete all but the newest `keep` backups named `<prefix>-<timestamp>...`."""
-    backups = sorted(directory.glob(f"{prefix}-*"), key=lambda path: path.name)
+def backup_name(prefix: str, suffix: str) -> re.Pattern[str]:
+    """The exact names this job gives its backups: `<prefix>-<timestamp><suffix>`."""
+    return re.compile(rf"{re.escape(prefix)}-\d{{8}}T\d{{12}}Z{re.escape(suffix)}")
+
+
+def prune_backups(
+    directory: Path, prefix: str, suffix: str, keep: int
+) -> tuple[Path, ...]:
+    """Delete all but the newest `keep` backups named exactly as this job names
+    them; any other file (another database's backups, `app-staging-...`) stays."""
+    pattern = backup_name(prefix, suffix)
+    backups = sorted(
+        (path for path in directory.iterdir() if pattern.fullmatch(path.name)),
+        key=lambda path: path.name,
+    )
     stale = tuple(backups[: -max(keep, 1)])
     for path in stale:
         path.unlink()
@@ -87,21 +100,23 @@ def backup_database(now: datetime | None = None) -> BackupResult:
     backend = url.get_backend_name()
     if backend == "sqlite" and url.database and url.database != ":memory:":
         database = Path(url.database)
-        prefix, target = database.stem, directory / f"{database.stem}-{stamp}.db"
+        prefix, suffix = database.stem, ".db"
+        target = directory / f"{prefix}-{stamp}{suffix}"
         directory.mkdir(parents=True, exist_ok=True)
         backup_sqlite(database, target)
     elif backend == "postgresql":
         pg_dump = shutil.which("pg_dump")
         if pg_dump is None:
             return BackupResult(None, skipped="pg_dump is not on PATH")
-        prefix = url.database or "postgres"
-        target = directory / f"{prefix}-{stamp}.dump"
+        prefix, suffix = url.database or "postgres", ".dump"
+        target = directory / f"{prefix}-{stamp}{suffix}"
         directory.mkdir(parents=True, exist_ok=True)
         backup_postgresql(url, pg_dump, target)
     else:
         return BackupResult(None, skipped=f"no backup method for {url.drivername}")
     return BackupResult(
-        target, deleted=prune_backups(directory, prefix, settings.backup_retention)
+        target,
+        deleted=prune_backups(directory, prefix, suffix, settings.backup_retention),
     )
 
 

@@ -8,6 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from app.services.benchmark import MAX_WORK_MS
+
 worker_app = typer.Typer(
     name="worker",
     help="Run workers, enqueue tasks and inspect the queues.",
@@ -150,7 +152,10 @@ def status(
 def load_test(
     jobs: Annotated[int, typer.Option(min=1, help="How many jobs to enqueue.")] = 1000,
     work_ms: Annotated[
-        float, typer.Option(min=0, help="Simulated I/O per job, in milliseconds.")
+        float,
+        typer.Option(
+            min=0, max=MAX_WORK_MS, help="Simulated I/O per job, in milliseconds."
+        ),
     ] = 0.0,
     timeout: Annotated[
         float, typer.Option(help="Seconds to wait for every job to finish.")

@@ -11,10 +11,11 @@ from arq.constants import in_progress_key_prefix, job_key_prefix
 from arq.jobs import Job, deserialize_job
 from arq.utils import timestamp_ms
 from pydantic import BaseModel
-from pydantic_core import PydanticSerializationError, to_jsonable_python
+from pydantic_core import PydanticSerializationError, to_json, to_jsonable_python
 
 from app.components.worker.keys import QUEUE_NAMES, queue_key
-from app.components.worker.queues import get_task
+from app.components.worker.queues import TaskArgumentsTooLargeError, get_task
+from app.core.config import get_settings
 
 
 class JobState(StrEnum):
@@ -61,6 +62,19 @@ ENQUEUE_HOOKS: list[EnqueueHook] = []
 """Awaited with the client and the job's id just before a job is enqueued."""
 
 
+def check_argument_size(
+    task_name: str, args: Sequence[Any], kwargs: dict[str, Any]
+) -> None:
+    """Raise `TaskArgumentsTooLargeError` for arguments over the limit."""
+    limit = get_settings().worker_max_argument_bytes
+    size = len(to_json([list(args), kwargs], fallback=repr))
+    if size > limit:
+        raise TaskArgumentsTooLargeError(
+            f"task {task_name!r}: arguments of {size} bytes, over the limit of "
+            f"{limit} (WORKER_MAX_ARGUMENT_BYTES)"
+        )
+
+
 async def enqueue(
     redis: ArqRedis,
     task_name: str,
@@ -68,9 +82,11 @@ async def enqueue(
     kwargs: dict[str, Any] | None = None,
     job_id: str | None = None,
 ) -> EnqueuedJob:
-    """Put a job on its task's queue; unknown tasks and bad arguments are refused."""
+    """Put a job on its task's queue; unknown tasks, bad arguments and arguments
+    over `WORKER_MAX_ARGUMENT_BYTES` (as JSON) are refused."""
     task = get_task(task_name)
     kwargs = kwargs or {}
+    check_argument_size(task_name, args, kwargs)
     task.check_arguments(args, kwargs)
     job_id = job_id or uuid4().hex
     for hook in ENQUEUE_HOOKS:

@@ -86,7 +86,9 @@ async def run_load_test(
     """
     if jobs < 1:
         raise ValueError("a load test needs at least one job")
-    queue = get_task(LOAD_TEST_TASK).queue
+    task = get_task(LOAD_TEST_TASK)
+    task.check_arguments((work_ms,), {})
+    queue = task.queue
     if not await redis.exists(health_check_key(queue)):
         raise NoWorkerError(f"no worker is consuming the {queue!r} queue")
     job_ids = [uuid4().hex for _ in range(jobs)]

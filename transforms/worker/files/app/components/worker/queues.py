@@ -7,9 +7,11 @@ write it in `tasks/<queue>.py` and list it in that module's `TASKS`.
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import Any, get_type_hints
 
 from arq.worker import Worker, create_worker, func
+from pydantic import TypeAdapter, ValidationError
 
 from app.components.worker.keys import DEFAULT_QUEUE, SYSTEM_QUEUE, queue_key
 from app.components.worker.monitor import job_ended, job_started
@@ -68,7 +70,11 @@ class UnknownTaskError(LookupError):
 
 
 class TaskArgumentsError(ValueError):
-    """The arguments do not match the task's signature."""
+    """The arguments do not match the task's signature, types or bounds."""
+
+
+class TaskArgumentsTooLargeError(TaskArgumentsError):
+    """The arguments are larger than `WORKER_MAX_ARGUMENT_BYTES`."""
 
 
 @dataclass(frozen=True)
@@ -90,12 +96,31 @@ class Task:
         signature = inspect.signature(self.coroutine)
         return [str(parameter) for parameter in signature.parameters.values()][1:]
 
+    @cached_property
+    def _validators(self) -> dict[str, TypeAdapter[Any]]:
+        hints = get_type_hints(self.coroutine, include_extras=True)
+        names = list(inspect.signature(self.coroutine).parameters)[1:]
+        return {name: TypeAdapter(hints[name]) for name in names if name in hints}
+
     def check_arguments(self, args: Sequence[Any], kwargs: dict[str, Any]) -> None:
-        """Raise `TaskArgumentsError` unless the task accepts these arguments."""
+        """Raise `TaskArgumentsError` unless the task accepts these arguments: its
+        signature, and the types and bounds of its annotations (the value itself is
+        never repeated in the message)."""
         try:
-            inspect.signature(self.coroutine).bind(None, *args, **kwargs)
+            bound = inspect.signature(self.coroutine).bind(None, *args, **kwargs)
         except TypeError as error:
             raise TaskArgumentsError(f"task {self.name!r}: {error}") from error
+        for name, value in bound.arguments.items():
+            validator = self._validators.get(name)
+            if validator is None:
+                continue
+            try:
+                validator.validate_python(value)
+            except ValidationError as error:
+                reason = error.errors()[0]["msg"]
+                raise TaskArgumentsError(
+                    f"task {self.name!r}: {name}: {reason}"
+                ) from None
 
 
 def _registry() -> dict[str, Task]:

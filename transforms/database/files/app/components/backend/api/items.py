@@ -2,13 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Path, Query, status
 from sqlmodel import select
 
 from app.core.database import SessionDep
-from app.models.item import Item, ItemCreate, ItemUpdate
+from app.models.item import MAX_ID, Item, ItemCreate, ItemUpdate
 
 router = APIRouter(prefix="/items", tags=["items"])
+
+ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
+"""An item id in the range the database stores (422 outside it, not a 500)."""
 
 
 def get_item_or_404(session: SessionDep, item_id: int) -> Item:
@@ -32,7 +35,7 @@ def create_item(body: ItemCreate, session: SessionDep) -> Item:
 @router.get("")
 def list_items(
     session: SessionDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 100,
 ) -> list[Item]:
     """Items in creation order, one page at a time."""
@@ -41,13 +44,13 @@ def list_items(
 
 
 @router.get("/{item_id}")
-def read_item(item_id: int, session: SessionDep) -> Item:
+def read_item(item_id: ItemId, session: SessionDep) -> Item:
     """One item."""
     return get_item_or_404(session, item_id)
 
 
 @router.patch("/{item_id}")
-def update_item(item_id: int, body: ItemUpdate, session: SessionDep) -> Item:
+def update_item(item_id: ItemId, body: ItemUpdate, session: SessionDep) -> Item:
     """Change the fields given in the body."""
     item = get_item_or_404(session, item_id)
     item.sqlmodel_update(body.model_dump(exclude_unset=True))
@@ -58,7 +61,7 @@ def update_item(item_id: int, body: ItemUpdate, session: SessionDep) -> Item:
 
 
 @router.delete("/{item_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_item(item_id: int, session: SessionDep) -> None:
+def delete_item(item_id: ItemId, session: SessionDep) -> None:
     """Delete an item."""
     session.delete(get_item_or_404(session, item_id))
     session.commit()

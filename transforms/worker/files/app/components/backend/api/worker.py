@@ -1,10 +1,12 @@
-"""Worker endpoints: list tasks, enqueue one by name, read a job, see the queues."""
+"""Worker endpoints: list tasks, enqueue one by name, read a job, see the queues.
+
+Operators only (`OPS_TOKEN`, or what `OPERATOR_CHECKS` accepts)."""
 
 from typing import Annotated, Any
 
 from arq.connections import ArqRedis
 from fastapi import APIRouter, Depends, HTTPException
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, StringConstraints
 
 from app.components.worker.jobs import (
     DuplicateJobError,
@@ -18,12 +20,17 @@ from app.components.worker.pool import get_arq_pool
 from app.components.worker.queues import (
     TASKS,
     TaskArgumentsError,
+    TaskArgumentsTooLargeError,
     UnknownTaskError,
 )
+from app.core.operators import Operator
 
-router = APIRouter(prefix="/worker", tags=["worker"])
+router = APIRouter(prefix="/worker", tags=["worker"], dependencies=[Operator])
 
 Pool = Annotated[ArqRedis, Depends(get_arq_pool)]
+
+ParameterName = Annotated[str, StringConstraints(max_length=100)]
+"""A keyword argument's name: short, so an error message naming it stays short."""
 
 
 class TaskDescription(BaseModel):
@@ -39,8 +46,8 @@ class EnqueueRequest(BaseModel):
     """JSON arguments of the task; `job_id` makes the request idempotent."""
 
     args: list[Any] = []
-    kwargs: dict[str, Any] = {}
-    job_id: str | None = None
+    kwargs: dict[ParameterName, Any] = {}
+    job_id: str | None = Field(default=None, min_length=1, max_length=128)
 
 
 @router.get("/tasks")
@@ -63,13 +70,16 @@ async def enqueue_task(
 ) -> EnqueuedJob:
     """Enqueue a task by name.
 
-    404: no such task; 422: arguments the task does not take; 409: `job_id` taken.
+    404: no such task; 413: arguments over `WORKER_MAX_ARGUMENT_BYTES`; 422:
+    arguments the task does not take; 409: `job_id` taken.
     """
     request = request or EnqueueRequest()
     try:
         return await enqueue(pool, name, request.args, request.kwargs, request.job_id)
     except UnknownTaskError as error:
         raise HTTPException(404, str(error)) from error
+    except TaskArgumentsTooLargeError as error:
+        raise HTTPException(413, str(error)) from error
     except TaskArgumentsError as error:
         raise HTTPException(422, str(error)) from error
     except DuplicateJobError as error:

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from app.services.benchmark import simulated_work
+from app.services.benchmark import WorkMilliseconds, simulated_work
 from app.services.text_analysis import analyse_text
 
 
@@ -11,7 +11,7 @@ async def text_stats(ctx: dict[str, Any], text: str) -> dict[str, int]:
     return analyse_text(text).model_dump()
 
 
-async def load_test(ctx: dict[str, Any], work_ms: float = 0.0) -> None:
+async def load_test(ctx: dict[str, Any], work_ms: WorkMilliseconds = 0.0) -> None:
     """One job of `worker load-test`: waits `work_ms` milliseconds, like I/O would."""
     await simulated_work(work_ms)
 
