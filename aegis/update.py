@@ -27,7 +27,7 @@ from aegis.changes import ChangeSet
 from aegis.confined import ProjectFiles
 from aegis.edits import Edit
 from aegis.engine import Outcome, Project, element_key, pack_version
-from aegis.errors import PlanError, UpdateConflict
+from aegis.errors import InvalidOption, PlanError, UpdateConflict
 from aegis.ledger import fingerprint
 from aegis.pack import Pack
 from aegis.render import project_context, render_folder
@@ -55,14 +55,15 @@ def update(
     catalog: Catalog,
     target: ProjectFiles | Path,
     resolve: Resolution = None,
-    per_pack: bool = False,
 ) -> Outcome:
+    """The changes of the update, as one step (`update`): the net change of each file."""
     files = target if isinstance(target, ProjectFiles) else ProjectFiles(target)
     tree = VirtualTree(files)
-    project = Project(catalog, tree, per_pack)
+    project = Project(catalog, tree)
     _refuse_newer(tree)
     plan = plan_add(catalog, [], project.components)
     project.options = catalog.default_options(project.components) | project.options
+    tree.begin("update")
     replay = _Replay(project, resolve)
     for pack in reversed(plan.packs):
         replay.take_out(pack)
@@ -90,7 +91,6 @@ class _Replay:
 
     def take_out(self, pack: Pack) -> None:
         project = self.project
-        project.tree.begin(pack.name)
         new = self.new_edits[pack.name] = pack.edits_for(project.all_options())
         record = project.ledger.packs.get(pack.name)
         old = new if record is None else record.recorded_edits()
@@ -114,22 +114,18 @@ class _Replay:
 
     def core(self) -> None:
         project = self.project
-        project.tree.begin(CORE)
         rendered = render_folder(base_project_dir(), project_context(project.name, {}))
         self._files(CORE, rendered)
         project._record_manifest()
 
     def put_in(self, pack: Pack) -> None:
         project = self.project
-        project.tree.begin(pack.name)
         owned = project._owned_files(pack)
         self._files(pack.name, owned)
         new = self.new_edits[pack.name]
         project._edit(pack, new, False, skip=self.kept.get(pack.name, set()))
         project.ledger.record(pack.name, pack_version(pack), new, owned)
         project._record_manifest()
-        if project.per_pack:
-            project.flush()
 
     def _files(self, owner: str, rendered: Mapping[str, str]) -> None:
         """Replace, add and delete the files `owner` owns; a file the owner changed whose
@@ -165,6 +161,13 @@ class _Replay:
                 Conflict(path, "the whole file", "deleted" if new is None else "a new version")
             )
         return self.resolve == "new"
+
+
+def resolution(keep_mine: bool, take_new: bool) -> Resolution:
+    """The way conflicts are resolved, from the command line's flags."""
+    if keep_mine and take_new:
+        raise InvalidOption("--keep-mine and --take-new exclude each other: choose one.")
+    return "mine" if keep_mine else "new" if take_new else None
 
 
 def _as_if_generated(rendered: Mapping[str, str]) -> dict[str, str]:

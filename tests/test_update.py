@@ -53,8 +53,8 @@ def test_the_preview_is_what_update_writes(tmp_path):
     project = made_with(v1, tmp_path / "project", {"redis"})
     previewed = tmp_path / "previewed"
     shutil.copytree(project, previewed)
-    patch = update.update(v2, project, per_pack=True).changes.diff()
-    assert "# aegis: probe\n" in patch
+    patch = update.update(v2, project).changes.diff()
+    assert patch.startswith("# aegis: update\n")
     git_apply(previewed, patch)
     assert updated(v2, project)
     assert_same(project, previewed)
@@ -129,3 +129,52 @@ def test_a_project_from_a_newer_aegis_is_refused(tmp_path):
     with pytest.raises(PlanError, match="made by Aegis 9.0, newer than this Aegis"):
         update.update(v1, project)
     assert snapshot(project) == edited
+
+
+# -- the command line --------------------------------------------------------------------
+
+
+def aegis(*args):
+    from typer.testing import CliRunner
+
+    from aegis.cli import app
+
+    result = CliRunner().invoke(app, [str(arg) for arg in args])
+    return result.exit_code, result.output
+
+
+def test_check_is_0_when_up_to_date_and_1_after_a_version_bump(tmp_path, monkeypatch):
+    from tests.aegis_helpers import init
+
+    project = init(tmp_path, ["redis"])
+    assert aegis("check", "--path", project) == (0, "Up to date.\n")
+    for module in ("aegis.manifest", "aegis.engine", "aegis.update"):
+        monkeypatch.setattr(f"{module}.__version__", "0.9.0")
+    code, output = aegis("check", "--path", project)
+    assert code == 1, output
+    assert "pyproject.toml" in output and ".aegis/ledger.toml" in output
+    assert aegis("update", "--path", project)[0] == 0
+    assert aegis("check", "--path", project) == (0, "Up to date.\n")
+
+
+def test_a_conflict_exits_3_and_the_flags_resolve_it(tmp_path):
+    from aegis.ledger import LEDGER
+    from tests.aegis_helpers import init
+
+    project = init(tmp_path, ["redis"])
+    owned = project / "app/core/redis.py"
+    owned.write_text(owned.read_text() + "\nMINE = 1\n")
+    ledger = project / LEDGER
+    recorded = ledger.read_text()
+    start = recorded.index('"app/core/redis.py" = "') + len('"app/core/redis.py" = "')
+    # as if an earlier Aegis had generated another file there
+    ledger.write_text(recorded[:start] + "py:0" + recorded[recorded.index('"', start) :])
+    before = snapshot(project)
+    code, output = aegis("update", "--path", project)
+    assert code == UPDATE_CONFLICT, output
+    assert "app/core/redis.py: the whole file" in output
+    assert snapshot(project) == before
+    assert aegis("update", "--keep-mine", "--take-new", "--path", project)[0] == 2
+    assert aegis("update", "--keep-mine", "--path", project)[0] == 0
+    assert "MINE = 1" in owned.read_text()
+    assert aegis("check", "--path", project)[0] == 0
