@@ -418,6 +418,21 @@ def check(path: PathOption = Path(".")) -> None:
     _say("Up to date.")
 
 
+@app.command(cls=Command, epilog=examples("aegis doctor"))
+def doctor(path: PathOption = Path(".")) -> None:
+    """Check what must agree across the project's files; exit 1 naming each broken one."""
+    from aegis import doctor as checks
+
+    catalog = _catalog()
+    with _project(path, _command("doctor"), write=False) as files:
+        found = checks.problems(catalog, files)
+    for problem in found:
+        _say(problem, "red")
+    if found:
+        raise typer.Exit(1)
+    _say("Everything agrees.")
+
+
 @diff_app.command(
     "add",
     cls=WithPackOptions,
