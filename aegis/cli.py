@@ -374,6 +374,7 @@ def remove(
         "aegis update --dry-run   # the diff it would apply, per pack",
         "aegis update",
         "aegis update --keep-mine # where you and the new version differ, keep yours",
+        "aegis update --set database_engine=postgresql   # swap the implementation",
     ),
 )
 def update(
@@ -387,6 +388,14 @@ def update(
     take_new: Annotated[
         bool, typer.Option("--take-new", help="On a conflict, take the new version.")
     ] = False,
+    settings: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Change an option of a component, e.g. database_engine=postgresql.",
+            metavar="KEY=VALUE",
+        ),
+    ] = None,
 ) -> None:
     """Bring the project to what this Aegis generates, keeping your changes (exit 3 on a
     conflict, with nothing written)."""
@@ -396,7 +405,8 @@ def update(
     resolve = updating.resolution(keep_mine, take_new)
     command = _command("update")
     with _project(path, command, write=not dry_run) as files:
-        outcome = updating.update(catalog, files, resolve)
+        changed = updating.parse_settings(settings or [])
+        outcome = updating.update(catalog, files, resolve, changed)
         if dry_run:
             sys.stdout.write(outcome.changes.diff())
             return

@@ -7,7 +7,7 @@ until the caller applies it, so every check runs before the first byte reaches t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -192,13 +192,12 @@ class Project:
         edits: Sequence[Edit],
         revert: bool,
         keep: Callable[[Edit], bool] = lambda edit: False,
-        skip: Collection[tuple[str, ...]] = (),
+        wanted: Callable[[Edit], bool] = lambda edit: True,
     ) -> list[tuple[Edit, str]]:
         """Apply (or revert) `edits`; when reverting, return the elements the owner changed
         (with their file), and leave those for which `keep` is true as the owner has them
-        (and a value made anew on every run, such as a secret, as it is).
-        Edits whose place and identity are in `skip` are not applied (an owner's element
-        kept there stands for them)."""
+        (and a value made anew on every run, such as a secret, as it is). Only the `wanted`
+        edits run; each keeps its rank among all of `edits`."""
         ranks = self.catalog.ranks(self.all_options())
         position = self.catalog.position[pack.name]
         changed: list[tuple[Edit, str]] = []
@@ -216,6 +215,8 @@ class Project:
             (kind,) = {edit.document for _, edit in indexed}  # one kind of document a file
             document = self._document(path, kind, optional)
             for index, edit in reversed(indexed) if revert else indexed:
+                if not wanted(edit):
+                    continue
                 placement = Placement((position, index), ranks.get(edit.anchor(), {}).get)
                 if revert:
                     before = document.text()
@@ -224,7 +225,7 @@ class Project:
                         changed.append((edit, path))
                     if (edit.fresh_value or not pristine) and keep(edit):
                         document.content = documents.Document.open(kind, path, before).content
-                elif element_key(edit, pack.name) not in skip:
+                else:
                     document.content = _run(pack, edit, path, placement, document.content, False)
         return changed
 

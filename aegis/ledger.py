@@ -143,7 +143,8 @@ def fingerprint(path: str, text: str) -> str:
 
     Python files: the syntax tree (docstrings with their indentation cleaned) and the text of
     each comment, so `ruff format` (quotes, line breaks, trailing commas, blank lines) keeps
-    the fingerprint while any change of code or comments changes it. Markdown: the text, with
+    the fingerprint while any change of code or comments changes it. The project's
+    `pyproject.toml`: without `[tool.aegis]` (Aegis's own). Markdown: the text, with
     Python code blocks as Python files. TOML and YAML files: the data and the comment lines.
     Other files: the text. Line endings and a byte order mark never count.
     """
@@ -152,7 +153,7 @@ def fingerprint(path: str, text: str) -> str:
     shapes |= {".md": ("md", _markdown_shape)}
     shapes |= {".yml": ("yaml", _yaml_shape), ".yaml": ("yaml", _yaml_shape)}
     kind, shape_of = shapes.get(PurePosixPath(path).suffix, ("text", _text_shape))
-    shape = shape_of(text)
+    shape = _pyproject_shape(text) if path == "pyproject.toml" else shape_of(text)
     if shape is None:  # does not parse: compare the text
         kind, shape = "text", text
     return f"{kind}:{_digest(shape)}"
@@ -188,6 +189,21 @@ def _toml_shape(text: str) -> str | None:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
         return None
+    return json.dumps(data, default=str) + "\n" + _comment_lines(text)
+
+
+def _pyproject_shape(text: str) -> str | None:
+    """A project's pyproject.toml without `[tool.aegis]`, which Aegis rewrites on every
+    command (version, components, options): it is never the owner's change."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    tool = data.get("tool")
+    if isinstance(tool, dict):
+        tool.pop("aegis", None)
     return json.dumps(data, default=str) + "\n" + _comment_lines(text)
 
 

@@ -67,7 +67,7 @@ def probe_edits(version: int) -> list[Edit]:
         ComposeService("probe", {"image": f"probe:{version}", "networks": ["backend"]}),
         ComposeVolume("probe-data", {"labels": {"version": str(version)}}),
         ComposeEnvironment("x-app", "PROBE_URL", f"http://probe:900{version}"),
-        ComposeDependsOn("web", "probe", "service_started" if version == 1 else "service_healthy"),
+        ComposeDependsOn("probe", "web", "service_started" if version == 1 else "service_healthy"),
         YamlEntry(COMPOSE, ("x-app",), "x-probe", f"level {version}"),
         YamlListItem(COMPOSE, ("x-app", "networks"), f"probe-net-{version}"),
     ]

@@ -178,3 +178,51 @@ def test_a_conflict_exits_3_and_the_flags_resolve_it(tmp_path):
     assert aegis("update", "--keep-mine", "--path", project)[0] == 0
     assert "MINE = 1" in owned.read_text()
     assert aegis("check", "--path", project)[0] == 0
+
+
+# -- swapping an implementation ----------------------------------------------------------
+
+ENGINES = ("sqlite", "postgresql")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_swapping_the_database_engine_gives_what_init_gives(tmp_path, engine):
+    from tests.aegis_helpers import init
+
+    other = ENGINES[1 - ENGINES.index(engine)]
+    components = ["database", "scheduler"]
+    project = init(tmp_path / "project", components, {"database_engine": engine})
+    expected = init(tmp_path / "expected", components, {"database_engine": other})
+    assert updated_with(project, {"database_engine": other})
+    copy_secrets(expected, project)
+    assert_same(expected, project)
+
+
+def test_swapping_there_and_back_keeps_the_owners_work_exactly(tmp_path):
+    from tests.aegis_helpers import init
+
+    project = init(tmp_path, ["database", "scheduler"])
+    kept = make_owner_edits(project)
+    edited = snapshot(project)
+    assert updated_with(project, {"database_engine": "postgresql"})
+    for path, text in kept:
+        assert text in (project / path).read_text(), f"lost {text!r} in {path}"
+    assert 'database_engine = "postgresql"' in (project / "pyproject.toml").read_text()
+    assert updated_with(project, {"database_engine": "sqlite"})
+    after = snapshot(project)
+    assert after == edited, tree_difference(edited, after)
+
+
+def test_an_option_of_a_pack_not_in_the_project_is_refused(tmp_path):
+    from aegis.errors import InvalidOption
+    from tests.aegis_helpers import init
+
+    project = init(tmp_path, ["redis"])
+    with pytest.raises(InvalidOption, match="`database` is not in this project"):
+        update.update(CATALOG, project, settings={"database_engine": "postgresql"})
+
+
+def updated_with(project, settings) -> bool:
+    changes = update.update(CATALOG, project, settings=settings).changes
+    changes.apply()
+    return bool(changes)
