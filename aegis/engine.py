@@ -59,6 +59,7 @@ class Project:
         self.components = list(found.components)
         self.options = dict(found.options)
         self.ledger = loads(tree.read(LEDGER))
+        self._ledger_changed = False
 
     def all_options(self) -> dict[str, str]:
         """The project's options over every pack's defaults (for ranking all packs)."""
@@ -129,9 +130,14 @@ class Project:
             self.flush()
 
     def close(self) -> None:
-        """Print every open document back into the tree."""
+        """Print every open document back into the tree, and the ledger (once: it is
+        rewritten whole)."""
         for path in list(self._open):
             self._close(path)
+        if self._ledger_changed:
+            text = self.ledger.dumps(self.catalog.position)
+            if self.tree.read(LEDGER) != text:
+                self.tree.write(LEDGER, text)
 
     def flush(self) -> None:
         """Print the documents the current pack edited into the tree, and keep them open."""
@@ -205,6 +211,8 @@ class Project:
         for index, edit in enumerate(edits):
             by_path[self._located(edit.path)].append((index, edit))
         for path, indexed in by_path.items():
+            if not any(wanted(edit) for _, edit in indexed):
+                continue
             optional = all(edit.creates_file for _, edit in indexed)
             if path not in self._open and not optional and not self.tree.exists(path):
                 also = " (or compose.yaml)" if path == COMPOSE else ""
@@ -239,9 +247,7 @@ class Project:
     def _record_manifest(self) -> None:
         document = self._document(manifest.PYPROJECT, "toml")
         manifest.record(document.content, self.components, self.options)
-        text = self.ledger.dumps(self.catalog.position)
-        if self.tree.read(LEDGER) != text:
-            self.tree.write(LEDGER, text)
+        self._ledger_changed = True
 
 
 def element_key(edit: Edit, pack: str) -> tuple[str, ...]:
@@ -388,7 +394,7 @@ def _check_target(files: ProjectFiles, force: bool) -> None:
         if text is not None and manifest.declares_aegis(text):
             raise TargetExists(
                 f"{files.root} already holds an Aegis project. Use `aegis add` to add "
-                "components to it (`aegis update`, once it exists, will bring it up to date)."
+                "components to it, or `aegis update` to bring it up to date."
             )
     if entries and not force:
         raise TargetExists(

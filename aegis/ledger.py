@@ -25,6 +25,7 @@ import re
 import tokenize
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -138,6 +139,7 @@ def _plain(data: dict[str, Any]) -> dict[str, Any]:
 # -- fingerprints ----------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def fingerprint(path: str, text: str) -> str:
     """A digest of the file's content that a pure formatting change leaves alone.
 
