@@ -7,6 +7,7 @@ pack's `edits(options)` returns a list of what these return (an edit, or a tuple
 - `setting`, `settings`: fields of `Settings` (`app/core/config.py`) and their documented
   lines in `.env.example`, from one declaration;
 - `health_check`: `HEALTH_CHECKS` (`app/core/checks.py`);
+- `readiness_check`: `READINESS_CHECKS` (`app/core/checks.py`), what `/health/ready` runs;
 - `bootstrap_hook`: `BOOTSTRAP_HOOKS` (`app/core/bootstrap.py`), run first by every process;
 - `app_hook`: `APP_HOOKS`, called with the FastAPI app once it is built;
 - `startup_hook`, `shutdown_hook`: `STARTUP_HOOKS`, `SHUTDOWN_HOOKS` of the web lifespan;
@@ -21,9 +22,11 @@ pack's `edits(options)` returns a list of what these return (an edit, or a tuple
 - `app_service`: only the compose service of an app process;
 - `app_environment`, `app_depends_on`: `x-app`, the environment and start order of every
   app service;
+- `ci_service`: a service container of the CI workflow's job (`.github/workflows/ci.yml`);
 - `generated_secret`: a random value in the git-ignored `.env`;
 - `env_example`, `makefile`, `readme`: managed blocks in `.env.example`, `Makefile`,
-  `README.md`.
+  `README.md`;
+- `readme_layout`: the folders a pack adds, in the README's layout list.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from aegis.edits import (
     Script,
     Statement,
     TextBlock,
+    YamlEntry,
 )
 
 Declaration = Edit | Iterable[Edit]
@@ -65,6 +69,9 @@ PROCESSES = "app/entrypoints/processes.py"
 ENV_EXAMPLE = ".env.example"
 MAKEFILE = "Makefile"
 README = "README.md"
+LAYOUT_REGION = "layout"
+CI_WORKFLOW = ".github/workflows/ci.yml"
+CI_SERVICES = ("jobs", "check", "services")
 OPERATORS = "app/core/operators.py"
 APP_BLOCK = "app"
 """The compose extension block `x-app: &app` every app service inherits."""
@@ -86,6 +93,12 @@ def _register(
 def health_check(module: str, function: str) -> tuple[Import, ListItem]:
     """Register an async health check (`/health`, the dashboard and `<project> health`)."""
     return _register(CHECKS, "HEALTH_CHECKS", module, function)
+
+
+def readiness_check(module: str, function: str) -> tuple[Import, ListItem]:
+    """Register an async check of what the web process needs to serve (`/health/ready`:
+    503 until it passes); it must answer in a few milliseconds."""
+    return _register(CHECKS, "READINESS_CHECKS", module, function)
 
 
 def bootstrap_hook(module: str, function: str) -> tuple[Import, ListItem]:
@@ -275,6 +288,14 @@ def app_depends_on(service: str, condition: str = "service_healthy") -> ComposeD
     return ComposeDependsOn(f"x-{APP_BLOCK}", service, condition)
 
 
+# -- continuous integration ------------------------------------------------------------
+
+
+def ci_service(name: str, definition: dict[str, Any]) -> YamlEntry:
+    """A service container the CI job's tests reach on localhost (map its port)."""
+    return YamlEntry(CI_WORKFLOW, CI_SERVICES, name, definition)
+
+
 # -- managed text blocks ----------------------------------------------------------------
 
 
@@ -286,3 +307,10 @@ def makefile(targets: str) -> TextBlock:
 def readme(section: str) -> TextBlock:
     """A `### Title` section of the README's `## Components`."""
     return TextBlock(README, section, style="html")
+
+
+def readme_layout(folders: dict[str, str]) -> TextBlock:
+    """The folders a pack adds (`{"app/models/": "SQLModel tables"}`), listed in the
+    README's `## Layout` (every folder a pack adds is there: a contract test)."""
+    body = "\n".join(f"- `{folder}`: {what}" for folder, what in folders.items())
+    return TextBlock(README, body, style="html", region=LAYOUT_REGION)

@@ -3,6 +3,9 @@
 Every command runs inside one error boundary (`_Boundary.invoke`): an `AegisError` becomes
 one message and its exit code, an interruption exit code 130 or 143, and anything else an
 "internal error" whose traceback goes to a log file (or to the terminal with --debug).
+
+A command is declared with `cls=Command` (or `WithPackOptions` when it takes the packs'
+options) and one to three `examples(...)`; tests/test_cli_help.py parses every example.
 """
 
 from __future__ import annotations
@@ -36,11 +39,18 @@ if TYPE_CHECKING:
 class _Boundary(Group):
     """The one place where errors become messages and exit codes."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def main(self, *args: Any, **kwargs: Any) -> Any:
         from aegis.cli_coercion import plain_coercion
 
-        super().__init__(*args, **kwargs)
+        plain_coercion(self)  # once the tree is complete (Typer adds the completion options last)
+        return super().main(*args, **kwargs)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # Again: Typer appends the shell-completion options after __init__.
+        from aegis.cli_coercion import plain_coercion
+
         plain_coercion(self)
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx: ClickContext) -> Any:
         with _boundary(ctx):

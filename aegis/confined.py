@@ -60,6 +60,7 @@ class ProjectFiles:
     def __init__(self, root: Path) -> None:
         self.root = Path(os.path.realpath(root))
         self._fd: int | None = None
+        self._kept: dict[str, int] | None = None  # folder -> descriptor, see `folders_kept_open`
         self.lock_mode: str | None = None  # "shared" or "exclusive" while a lock is held
 
     # -- the root ------------------------------------------------------------------------
@@ -95,6 +96,7 @@ class ProjectFiles:
         return [str(path) for path in reversed(missing)]
 
     def close(self) -> None:
+        self._forget("")
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
@@ -162,7 +164,7 @@ class ProjectFiles:
     def make_folders(self, folder: str) -> list[str]:
         """Create `folder` and the missing folders above it; the ones created, top first."""
         created: list[str] = []
-        parts = PurePosixPath(folder).parts
+        parts = _parts(folder)
         for depth in range(1, len(parts) + 1):
             current = "/".join(parts[:depth])
             with self._parent(current) as (parent, name):
@@ -230,6 +232,7 @@ class ProjectFiles:
             if parent is None or _kind(parent, name) != "folder":
                 return False
             _step("rmdir", folder)
+            self._forget(folder)
             try:
                 os.rmdir(name, dir_fd=parent)
             except OSError as error:
@@ -290,45 +293,81 @@ class ProjectFiles:
     # -- walking -------------------------------------------------------------------------
 
     @contextmanager
+    def folders_kept_open(self) -> Iterator[None]:
+        """Within, each folder is opened once and its descriptor kept: a transaction walks
+        to the folders of its files thousands of times. Only for a caller holding the
+        project lock exclusively, so that no other Aegis command removes a folder meanwhile;
+        a folder this object removes is forgotten."""
+        self._kept = {}
+        try:
+            yield
+        finally:
+            self._forget("")
+            self._kept = None
+
+    def _forget(self, folder: str) -> None:
+        """Close the kept descriptors of `folder` and of the folders in it ("": all)."""
+        if self._kept:
+            for kept in [f for f in self._kept if not folder or f"{f}/".startswith(f"{folder}/")]:
+                os.close(self._kept.pop(kept))
+
+    @contextmanager
     def _folder(self, folder: str) -> Iterator[int | None]:
         """A descriptor of `folder` (relative, "" for the root), or None when missing."""
+        with self._walk(folder, _parts(folder)) as fd:
+            yield fd
+
+    @contextmanager
+    def _walk(self, path: str, parts: list[str]) -> Iterator[int | None]:
+        """A descriptor of the folder `parts` (of `path`), or None when missing."""
         opened: list[int] = []
         try:
-            yield self._open_folder(folder, opened)
+            yield self._open_folder(path, parts, opened)
         finally:
             for descriptor in opened:
                 os.close(descriptor)
 
-    def _open_folder(self, folder: str, opened: list[int]) -> int | None:
+    def _open_folder(self, folder: str, parts: list[str], opened: list[int]) -> int | None:
         fd = self.root_fd()
-        walked: list[str] = []
-        for part in PurePosixPath(folder).parts:
+        for depth, part in enumerate(parts, 1):
             if fd is None:
                 return None
             _check_part(folder, part)
-            walked.append(part)
+            here = "/".join(parts[:depth])
+            kept = None if self._kept is None else self._kept.get(here)
+            if kept is not None:
+                fd = kept
+                continue
             try:
                 child = os.open(part, _DIRECTORY, dir_fd=fd)
             except FileNotFoundError:
                 return None
             except OSError as error:
-                here = "/".join(walked)
                 kind = _kind(fd, part)
                 if kind not in (None, "folder"):
                     raise _not_a_file(here, kind, fd, part, wanted="folder") from None
                 raise _access_error(here, "open", error) from None
-            opened.append(child)
+            if self._kept is None:
+                opened.append(child)
+            else:
+                self._kept[here] = child
             fd = child
         return fd
 
     @contextmanager
     def _parent(self, path: str) -> Iterator[tuple[int | None, str]]:
-        relative = PurePosixPath(path)
-        if relative.is_absolute() or not relative.parts:
+        parts = _parts(path)
+        if path.startswith("/") or not parts:
             raise OutsideProject(f"`{path}` is not a path inside the project.")
-        _check_part(path, relative.name)
-        with self._folder(str(relative.parent) if relative.parent.parts else "") as fd:
-            yield fd, relative.name
+        _check_part(path, parts[-1])
+        with self._walk(path, parts[:-1]) as fd:
+            yield fd, parts[-1]
+
+
+def _parts(path: str) -> list[str]:
+    """The names of a relative path, as `PurePosixPath(path).parts` gives them (without
+    building one: a command walks thousands of paths)."""
+    return [part for part in path.split("/") if part and part != "."]
 
 
 def _check_part(path: str, part: str) -> None:

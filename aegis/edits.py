@@ -346,24 +346,29 @@ class ComposeDependsOn(Edit):
 
 @dataclass(frozen=True)
 class TextBlock(Edit):
-    """A managed block in a text file (.env.example, Makefile, README.md)."""
+    """A managed block in a text file (.env.example, Makefile, README.md); with `region`,
+    one in the middle of the file, at the region's marker line (the README's layout)."""
 
     path: str
     body: str
     key: str | None = None
     style: str = "hash"
+    region: str = ""
     document: ClassVar[str] = "text"
 
     def anchor(self) -> tuple[str, ...]:
-        return ("block", self.path)
+        return ("block", self.path, *([self.region] if self.region else []))
 
     def identity(self, pack: str) -> str:
-        return self.key or pack
+        key = self.key or pack
+        return f"{self.region}:{key}" if self.region else key
 
     def apply(self, doc: Any, placement: Placement, pack: str) -> Any:
         from aegis.edit import text
 
-        return text.add_block(doc, self.identity(pack), self.body, placement, self.style)
+        return text.add_block(
+            doc, self.identity(pack), self.body, placement, self.style, self.region
+        )
 
     def revert(self, doc: Any, pack: str) -> Any:
         from aegis.edit import text

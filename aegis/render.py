@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from functools import cache
@@ -55,11 +56,17 @@ def template_targets(source: Path) -> list[str]:
 
 @cache
 def _templates(source: Path) -> tuple[str, ...]:
+    """The files under `source` (links to files included, linked folders not entered),
+    without caches and bytecode; `os.walk` is several times faster than `Path.rglob`."""
     found = []
-    for path in source.rglob("*"):
-        relative = path.relative_to(source)
-        if path.is_file() and not _SKIPPED.intersection(relative.parts) and path.suffix != ".pyc":
-            found.append(relative.as_posix())
+    for folder, folders, names in os.walk(source):
+        folders[:] = [name for name in folders if name not in _SKIPPED]
+        relative = os.path.relpath(folder, source)
+        for name in names:
+            if name in _SKIPPED or (name.endswith(".pyc") and len(name) > len(".pyc")):
+                continue
+            if os.path.isfile(os.path.join(folder, name)):
+                found.append(name if relative == "." else f"{relative}/{name}")
     return tuple(sorted(found))
 
 

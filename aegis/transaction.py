@@ -110,8 +110,9 @@ def run(files: ProjectFiles, changes: Sequence[Change], command: str) -> None:
             lock = ProjectLock(files, command)
             lock.acquire(exclusive=True)
         journal = Journal(os.urandom(8).hex(), command, os.getpid(), [], [], root_folders)
-        _prepare(files, journal, changes)
-        late_signal = _execute(files, journal)
+        with files.folders_kept_open():
+            _prepare(files, journal, changes)
+            late_signal = _execute(files, journal)
         failed = False
     finally:
         if lock is not None:

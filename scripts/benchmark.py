@@ -70,6 +70,27 @@ def against_floor(
     return median(found[0]), median(found[1])
 
 
+def print_floors(runs: int) -> None:
+    """What the interpreter and the imports cost alone: the part of a command no change to
+    Aegis can remove (Typer's import is in every command, on top of the libraries' floor)."""
+    imports = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "import typer": TYPER,
+        "import jinja2, libcst, tomlkit, ruamel.yaml": LIBRARIES,
+        "the same and typer": [*LIBRARIES[:-1], LIBRARIES[-1] + ", typer"],
+    }
+    found: dict[str, list[Sample]] = {name: [] for name in imports}
+    for round_ in range(runs + 1):
+        for name, command in imports.items():
+            sample = run(command)
+            if round_:
+                found[name].append(sample)
+    print("floors (median wall / CPU ms):")
+    for name, samples in found.items():
+        floor = median(samples)
+        print(f"  {name:<44} {floor.wall * 1000:7.1f} / {floor.cpu * 1000:7.1f}")
+
+
 def median(samples: list[Sample]) -> Sample:
     return Sample(
         statistics.median(s.wall for s in samples),
@@ -171,6 +192,7 @@ def main() -> None:
         def nothing() -> None:
             pass
 
+        print_floors(runs)
         rows = [
             ("aegis --help", [*AEGIS, "--help"], TYPER, nothing),
             ("aegis version", [*AEGIS, "version"], TYPER, nothing),

@@ -21,6 +21,10 @@ from tests.aegis_helpers import CATALOG, add, allowed_sets, init, label, remove,
 
 HELPERS = {
     "health_check": (anchors.health_check("app.core.probe", "check_probe"), "HEALTH_CHECKS"),
+    "readiness_check": (
+        anchors.readiness_check("app.core.probe", "check_probe_ready"),
+        "READINESS_CHECKS",
+    ),
     "bootstrap_hook": (anchors.bootstrap_hook("app.core.probe", "init_probe"), "BOOTSTRAP_HOOKS"),
     "startup_hook": (anchors.startup_hook("app.core.probe", "start_probe"), "STARTUP_HOOKS"),
     "shutdown_hook": (anchors.shutdown_hook("app.core.probe", "stop_probe"), "SHUTDOWN_HOOKS"),

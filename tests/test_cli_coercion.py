@@ -17,7 +17,7 @@ from typer._coercion import build_runtime_param
 from typer.core import TyperGroup, _TyperParameter
 
 from aegis.cli import app
-from aegis.cli_coercion import _Plain
+from aegis.cli_coercion import _Plain, plain_coercion
 from tests.aegis_helpers import init
 
 
@@ -31,6 +31,7 @@ def _commands(command: Command, parent: Context | None = None) -> Iterator[tuple
 
 def _parameters() -> list[tuple[str, _TyperParameter, Context]]:
     root = typer.main.get_command(app)
+    plain_coercion(root)  # as `aegis.cli._Boundary.main` does before parsing
     found = []
     for command, ctx in _commands(root):
         help_option = command.get_help_option(ctx)

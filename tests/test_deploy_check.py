@@ -62,3 +62,17 @@ def test_an_overlay_that_does_not_build(project: Path, tmp_path: Path) -> None:
     (project / BASE / "workers.yaml").unlink()
     problems = check(project, tmp_path / "scratch")
     assert any("does not build" in problem for problem in problems), problems
+
+
+def test_a_workflow_outside_githubs_schema(project: Path, tmp_path: Path) -> None:
+    workflow = project / ".github/workflows/ci.yml"
+    workflow.write_text(workflow.read_text().replace("runs-on:", "run-on:"))
+    problems = check(project, tmp_path / "scratch")
+    assert any("vendor.github-workflows" in problem for problem in problems), problems
+
+
+def test_a_pre_commit_configuration_pre_commit_refuses(project: Path, tmp_path: Path) -> None:
+    hooks = project / ".pre-commit-config.yaml"
+    hooks.write_text(hooks.read_text().replace("    rev: v6.0.0\n", "", 1))
+    problems = check(project, tmp_path / "scratch")
+    assert any("validate-config" in problem and "rev" in problem for problem in problems), problems

@@ -16,9 +16,13 @@ import signal
 import socket
 import subprocess
 import sys
+import time
+import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
@@ -26,6 +30,7 @@ from ruamel.yaml import YAML
 from aegis.testing import covering_cases
 from aegis.testing.cases import Case
 from aegis.testing.generated import (
+    OPS_TOKEN,
     RELAXED,
     command_words,
     ensure_environment,
@@ -38,6 +43,7 @@ from aegis.testing.generated import (
     settled_checks,
     wait_for_server,
 )
+from aegis.testing.servers import own_postgresql, own_redis
 from aegis.testing.workbench import Workbench
 from tests.aegis_helpers import CATALOG, add, allowed_sets, init, label, make_owner_edits
 
@@ -294,3 +300,132 @@ def test_the_demo_next_steps_work_as_printed(tmp_path):
         assert tests.returncode == 0, tests.stdout + tests.stderr
     finally:
         shutil.rmtree(root / "build" / target, ignore_errors=True)
+
+
+OUTAGE_COMPONENTS = CATALOG.sort(["database", "scheduler", "redis", "worker", "cache"])
+
+
+def call(method: str, url: str, body: object = None) -> tuple[int, Any]:
+    """Status and JSON body of a request (an operations token goes with every call)."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method)
+    request.add_header("content-type", "application/json")
+    request.add_header("X-Ops-Token", OPS_TOKEN)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def wait_for(what: str, condition: Callable[[], bool], timeout: float = 90) -> float:
+    """Seconds until `condition()` holds; fails after `timeout`."""
+    started = time.monotonic()
+    while not condition():
+        assert time.monotonic() - started < timeout, f"never: {what}"
+        time.sleep(0.1)
+    return round(time.monotonic() - started, 2)
+
+
+def test_recovery_from_redis_and_postgresql_outages(tmp_path: Path, python: Path) -> None:
+    """A project on a PostgreSQL and a Redis of its own, run as in production (web server,
+    scheduler, a worker per queue). PostgreSQL is down when the web server starts: it
+    is alive but not ready, retries its migrations, and becomes ready once PostgreSQL is.
+    Redis is killed (SIGKILL; append-only file fsynced always) while jobs run: readiness
+    and enqueueing answer 503, the workers reconnect after the restart, and every job
+    enqueued before and after completes. PostgreSQL is then stopped immediately and
+    started again: readiness and /items go 503 and come back. No process is restarted."""
+    project = init(tmp_path / "project", OUTAGE_COMPONENTS, {"database_engine": "postgresql"})
+    figures: dict[str, Any] = {}
+    with own_postgresql() as postgres, own_redis(tmp_path) as redis:
+        env = {
+            "DATABASE_URL": postgres.url("app"),
+            "REDIS_URL": redis.url(),
+            "ENVIRONMENT": "development",
+        }
+        with serve(project, python, env) as base, other_processes(project, python, env):
+
+            def ready() -> bool:
+                return call("GET", f"{base}/health/ready")[0] == 200
+
+            def unready(name: str) -> bool:
+                status, body = call("GET", f"{base}/health/ready")
+                return status == 503 and name in body["reasons"]
+
+            def enqueue(count: int) -> list[str]:
+                ids = []
+                for _ in range(count):
+                    status, body = call(
+                        "POST", f"{base}/worker/tasks/load_test", {"kwargs": {"work_ms": 500}}
+                    )
+                    assert status == 202, body
+                    ids.append(body["job_id"])
+                return ids
+
+            # PostgreSQL down at start-up: alive, not ready, migrations retried.
+            status, body = call("GET", f"{base}/health/ready")
+            assert status == 503
+            assert "migrations not applied yet" in body["reasons"]["database"]
+            assert call("GET", f"{base}/health/live") == (200, {"status": "alive"})
+            scheduler_log = project / "scheduler.log"
+            wait_for(  # its job store is in the database
+                "the scheduler retries its start",
+                lambda: "scheduler cannot start" in scheduler_log.read_text(),
+            )
+            postgres.start()
+            postgres.create_database("app")
+            figures["ready_after_postgresql_start_s"] = wait_for("ready", ready)
+            assert call("POST", f"{base}/items", {"name": "kept"})[0] == 201
+
+            # Redis killed while jobs run, then restarted.
+            before = enqueue(40)
+            time.sleep(0.5)
+            redis.kill()
+            figures["unready_after_redis_kill_s"] = wait_for("unready", lambda: unready("redis"))
+            status, body = call("POST", f"{base}/worker/tasks/load_test", {})
+            assert status == 503
+            assert body["detail"].startswith("Redis is unavailable")
+            assert call("GET", f"{base}/health/live")[0] == 200
+            time.sleep(2)
+            redis.start()
+            figures["ready_after_redis_restart_s"] = wait_for("ready", ready)
+            after = enqueue(40)
+
+            def finished() -> list[str]:
+                states = [call("GET", f"{base}/worker/jobs/{job}")[1] for job in before + after]
+                return [s["job_id"] for s in states if s.get("status") == "complete"]
+
+            figures["all_jobs_complete_s"] = wait_for(
+                "every job complete", lambda: len(finished()) == len(before + after), 120
+            )
+            figures["jobs"] = {
+                "enqueued_before_kill": len(before),
+                "enqueued_after_restart": len(after),
+                "completed": len(finished()),
+                "lost": len(set(before + after) - set(finished())),
+            }
+
+            # PostgreSQL stopped (connections cut) and started again.
+            postgres.stop()
+            figures["unready_after_postgresql_stop_s"] = wait_for(
+                "unready", lambda: unready("database")
+            )
+            status, body = call("GET", f"{base}/items")
+            assert status == 503
+            assert body["detail"].startswith("the database is unavailable")
+            postgres.start()
+            figures["ready_after_postgresql_restart_s"] = wait_for("ready", ready)
+            status, items = call("GET", f"{base}/items")
+            assert status == 200
+            assert [item["name"] for item in items] == ["kept"]
+
+            def processes_healthy() -> bool:
+                report = call("GET", f"{base}/health/detailed")[1]
+                names = {"scheduler", "worker"}
+                return all(c["status"] == "healthy" for c in report["checks"] if c["name"] in names)
+
+            wait_for("the scheduler and the workers healthy", processes_healthy, 60)
+    logs = {log.stem: log.read_text() for log in project.glob("*.log")}
+    interrupted = re.findall(r"(\d+) interrupted jobs queued again", logs["worker-default"])
+    figures["jobs"]["interrupted_by_the_kill_and_run_again"] = sum(map(int, interrupted))
+    print(f"\noutage figures: {json.dumps(figures)}")

@@ -3,18 +3,25 @@
 A block is delimited by marker lines, `# aegis:begin KEY` ... `# aegis:end KEY` (style
 "hash") or `<!-- aegis:begin KEY -->` ... `<!-- aegis:end KEY -->` (style "html"). Each
 block is preceded by one blank line; blocks keep a canonical order by rank.
+
+A block may belong to a *region*: a place in the middle of the file, marked by a line
+`# aegis:region NAME` (or `<!-- aegis:region NAME -->`), e.g. the README's layout list.
+Its key is `NAME:...`; it is ordered among the blocks of its region only, before the
+marker by default. Blocks of no region are ordered among themselves, at the end of the file
+by default.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from aegis.edit.base import EditError, Placement, insertion_index
+from aegis.edit.base import AnchorNotFound, EditError, Placement, insertion_index
 
 _MARKERS = {
-    "hash": ("# aegis:{which} {key}", r"# aegis:begin (\S+)"),
-    "html": ("<!-- aegis:{which} {key} -->", r"<!-- aegis:begin (\S+) -->"),
+    "hash": ("# aegis:{which} {key}", r"# aegis:{which} (\S+)"),
+    "html": ("<!-- aegis:{which} {key} -->", r"<!-- aegis:{which} (\S+) -->"),
 }
 
 
@@ -31,11 +38,21 @@ def _marker(style: str, which: str, key: str) -> str:
     return _MARKERS[style][0].format(which=which, key=key)
 
 
+def _marker_lines(text: str, style: str, which: str) -> Iterator[re.Match[str]]:
+    """The marker lines `which` ("begin", "region") of `style` in `text`."""
+    pattern = _MARKERS[style][1].replace("{which}", which)
+    return re.compile(rf"^{pattern}[ \t]*$", re.MULTILINE).finditer(text)
+
+
+def _regions(text: str, style: str) -> dict[str, int]:
+    """The region markers of `text`: name -> offset of the marker line."""
+    return {match.group(1): match.start() for match in _marker_lines(text, style, "region")}
+
+
 def _blocks(text: str, style: str) -> list[_Block]:
     """The managed blocks of `style` in `text`, in file order."""
-    begin = re.compile(rf"^{_MARKERS[style][1]}[ \t]*$", re.MULTILINE)
     blocks = []
-    for match in begin.finditer(text):
+    for match in _marker_lines(text, style, "begin"):
         key = match.group(1)
         marker = re.escape(_marker(style, "end", key))
         closing = re.compile(rf"^{marker}[ \t]*(\n|\Z)", re.M).search(text, match.end())
@@ -54,17 +71,30 @@ def block_text(key: str, body: str, style: str = "hash") -> str:
     return "\n".join(lines) + "\n"
 
 
-def add_block(text: str, key: str, body: str, placement: Placement, style: str = "hash") -> str:
+def _region_of(key: str) -> str:
+    return key.split(":", 1)[0]
+
+
+def add_block(
+    text: str, key: str, body: str, placement: Placement, style: str = "hash", region: str = ""
+) -> str:
     """Add the managed block `key` (unchanged if a block of that key is there).
 
-    Its position follows the ranks of the other blocks; by default it goes at the end of
-    the file, after one blank line.
+    Its position follows the ranks of the other blocks (of its region); by default it goes
+    at the end of the file, after one blank line (before the region's marker).
     """
     new = block_text(key, body, style)
-    blocks = _blocks(text, style)
-    keys = [block.key for block in blocks]
-    if key in keys:
+    regions = _regions(text, style)
+    if region and region not in regions:
+        raise AnchorNotFound(f"the line `{_marker(style, 'region', region)}`")
+    everything = _blocks(text, style)
+    if key in [block.key for block in everything]:
         return text
+    if region:
+        blocks = [block for block in everything if _region_of(block.key) == region]
+    else:
+        blocks = [block for block in everything if _region_of(block.key) not in regions]
+    keys = [block.key for block in blocks]
     pos = insertion_index(keys, placement, len(keys))
     if pos < len(keys):
         start = blocks[pos].start
@@ -74,6 +104,9 @@ def add_block(text: str, key: str, body: str, placement: Placement, style: str =
         end = blocks[-1].end
         if end < len(text):
             return text[:end] + "\n" + new + text[end:]
+    if region:
+        start = regions[region]
+        return text[:start] + new + "\n" + text[start:]
     if not text:
         return new
     if text.endswith("\n"):
@@ -89,8 +122,8 @@ def remove_block(text: str, key: str, style: str = "hash") -> str:
         return text
     block = found[0]
     start, end = block.start, block.end
-    following = [other for other in blocks if other.start == end + 1]
-    if following and text[end] == "\n":
+    marks = [other.start for other in blocks] + list(_regions(text, style).values())
+    if end + 1 in marks and text[end] == "\n":
         return text[:start] + text[end + 1 :]
     if text[:start].endswith("\n\n"):
         start -= 2 if end == len(text) and not text.endswith("\n") else 1

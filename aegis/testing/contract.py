@@ -11,10 +11,10 @@ and pytest checks the pack against the core and every other installed pack: `ini
 equals `init` then `add` of each; any add order gives the same bytes; adding again changes
 nothing; `remove` is the exact inverse; the previewed diff, applied with `git apply`, is what
 the command writes; an owner's edits survive add and remove; the compose file stays
-consistent; the deploy files (compose, Kubernetes overlays) pass their specifications;
-and (marker `generated`) the generated projects lint, pass their own tests, start
-and report the pack's health checks healthy. With `pack = None` (Aegis's own suite) every
-allowed set of the whole catalogue is checked.
+consistent; the deploy files (compose, CI workflow, pre-commit hooks, Kubernetes
+overlays) pass their specifications; and (marker `generated`) the generated projects lint,
+type-check, pass their own tests, start and report the pack's health checks healthy. With
+`pack = None` (Aegis's own suite) every allowed set of the whole catalogue is checked.
 """
 
 from __future__ import annotations
@@ -184,9 +184,10 @@ class PackContract:
                     assert edit.name in compose["services"]
 
     def test_deploy_files_pass_their_specifications(self, tmp_path: Path) -> None:
-        """For every case: the compose file passes the Compose specification's schema;
-        each Kubernetes overlay builds, passes the API's schemas (strict) and holds
-        together with the project (see `aegis.testing.deploy`)."""
+        """For every case: the compose file passes the Compose specification's schema, the
+        CI workflow GitHub's workflow schema; each Kubernetes overlay builds, passes the
+        API's schemas (strict) and holds together with the project (see
+        `aegis.testing.deploy`)."""
         import shutil
 
         bench = self.bench()
@@ -197,6 +198,24 @@ class PackContract:
             shutil.rmtree(project.parent)
         problems = check.run()
         assert not problems, "\n".join(problems)
+
+    def test_readme_layout_lists_every_folder_the_packs_add(
+        self, tmp_path: Path, case: Case
+    ) -> None:
+        """Each folder with files that the packs add is in the README's `## Layout` (or a
+        folder above it is), and each folder listed there exists."""
+        bench = self.bench()
+        core = folders(bench.init(tmp_path / "core"))
+        project = bench.init(tmp_path / "project", case.ordered, case.options)
+        present = folders(project)
+        listed = layout_folders(project)
+        missing = [
+            folder
+            for folder in sorted(present - core)
+            if not any(folder.startswith(entry) for entry in listed)
+        ]
+        assert not missing, f"not in the README's layout: {missing}"
+        assert [entry for entry in listed if entry not in present | parents(present)] == []
 
     # -- generated projects ---------------------------------------------------------------
 
@@ -220,7 +239,8 @@ class PackContract:
         self, tmp_path: Path, python: Path, generated_case: Case
     ) -> None:
         """Every app process of the compose file runs; once they are up, every health check
-        is healthy, and each pack that registers checks has one named after it."""
+        is healthy, and each pack that registers checks has one named after it; the
+        probes answer (live, and ready with each pack's readiness check)."""
         case = generated_case
         bench = self.bench()
         project = bench.init(tmp_path, case.ordered, case.options)
@@ -230,20 +250,53 @@ class PackContract:
             generated.other_processes(project, python, env),
         ):
             checks = generated.settled_checks(base_url)
+            live = generated.get_status(f"{base_url}/health/live")
+            ready = generated.get_status(f"{base_url}/health/ready")
+            readiness = generated.fetch_json(f"{base_url}/health/ready")["checks"]
         unhealthy = [check for check in checks.values() if check["status"] != "healthy"]
         assert not unhealthy
+        assert (live, ready) == (200, 200), readiness
         for name in registers_checks(bench.catalog, case):
             assert generated.pack_checks(name, checks), f"no check of {name} in {sorted(checks)}"
+        for name in registers_checks(bench.catalog, case, "READINESS_CHECKS"):
+            assert generated.pack_checks(name, readiness), f"{name} not in {sorted(readiness)}"
 
 
-def registers_checks(catalog: Catalog, case: Case) -> list[str]:
-    """The packs of `case` that register a health check."""
+def folders(project: Path) -> set[str]:
+    """The folders of a project that hold files, as `path/`."""
+    return {
+        f"{path.parent.relative_to(project).as_posix()}/"
+        for path in project.rglob("*")
+        if path.is_file() and path.parent != project
+    }
+
+
+def parents(found: set[str]) -> set[str]:
+    """Every folder above those of `found`, as `path/`."""
+    above = set()
+    for folder in found:
+        parts = folder.split("/")[:-1]
+        above |= {"/".join(parts[:n]) + "/" for n in range(1, len(parts))}
+    return above
+
+
+def layout_folders(project: Path) -> list[str]:
+    """The folders listed in the README's `## Layout` (its lines `- PATH/: ...`)."""
+    import re
+
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^- `([^`]+/)`", section, re.MULTILINE)
+
+
+def registers_checks(catalog: Catalog, case: Case, registry: str = "HEALTH_CHECKS") -> list[str]:
+    """The packs of `case` that register a check in `registry` (a list of checks)."""
     options = catalog.default_options(case.components) | case.options
     return [
         name
         for name in case.ordered
         if any(
-            isinstance(edit, ListItem) and edit.list_name == "HEALTH_CHECKS"
+            isinstance(edit, ListItem) and edit.list_name == registry
             for edit in catalog[name].edits_for(options)
         )
     ]

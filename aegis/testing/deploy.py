@@ -2,6 +2,9 @@
 
 - every `docker-compose.yml` against the Compose specification's JSON schema
   (`check-jsonschema --builtin-schema vendor.compose-spec`, offline);
+- every CI workflow (`.github/workflows/ci.yml`) against GitHub's workflow schema
+  (`--builtin-schema vendor.github-workflows`, offline), and every `.pre-commit-config.yaml`
+  with `pre-commit validate-config`;
 - every kustomize overlay under `deploy/kubernetes/overlays/`, rendered as `kubectl apply -k`
   would (`kubectl kustomize`), against the Kubernetes API's schemas
   (`kubernetes-validate --strict`, offline), and against what the project runs: each app
@@ -29,6 +32,9 @@ from ruamel.yaml import YAML
 
 OVERLAYS = "deploy/kubernetes/overlays"
 COMPOSE_SCHEMA = "vendor.compose-spec"
+WORKFLOW = ".github/workflows/ci.yml"
+WORKFLOW_SCHEMA = "vendor.github-workflows"
+PRE_COMMIT = ".pre-commit-config.yaml"
 _YAML = YAML(typ="safe", pure=True)
 
 
@@ -39,6 +45,8 @@ class DeployCheck:
     scratch: Path
     problems: list[str] = field(default_factory=list)
     _compose: dict[str, Path] = field(default_factory=dict)
+    _workflows: dict[str, Path] = field(default_factory=dict)
+    _pre_commit: dict[str, Path] = field(default_factory=dict)
     _manifests: dict[str, Path] = field(default_factory=dict)
     _trees: set[str] = field(default_factory=set)
 
@@ -46,6 +54,10 @@ class DeployCheck:
         """The deploy files of one generated project (`label` names it in problems)."""
         compose = project / "docker-compose.yml"
         self._keep(self._compose, compose.read_bytes(), "compose", f"{label}.yml")
+        workflow = project / WORKFLOW
+        self._keep(self._workflows, workflow.read_bytes(), "workflows", f"{label}.yml")
+        hooks = (project / PRE_COMMIT).read_bytes()
+        self._keep(self._pre_commit, hooks, "pre-commit", f"{label}.yaml")
         overlays = project / OVERLAYS
         if not overlays.is_dir():
             return
@@ -65,10 +77,15 @@ class DeployCheck:
 
     def run(self) -> list[str]:
         """Validate every distinct file collected; every problem found, as lines."""
-        if self._compose:
+        for schema, files in ((COMPOSE_SCHEMA, self._compose), (WORKFLOW_SCHEMA, self._workflows)):
+            if files:
+                self._validate(
+                    [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema],
+                    files.values(),
+                )
+        if self._pre_commit:
             self._validate(
-                [sys.executable, "-m", "check_jsonschema", "--builtin-schema", COMPOSE_SCHEMA],
-                self._compose.values(),
+                [_beside_python("pre-commit"), "validate-config"], self._pre_commit.values()
             )
         if self._manifests:
             self._validate(
@@ -78,9 +95,15 @@ class DeployCheck:
         return self.problems
 
     @property
-    def counts(self) -> tuple[int, int]:
-        """How many distinct compose files and rendered overlays were collected."""
-        return len(self._compose), len(self._manifests)
+    def counts(self) -> tuple[int, int, int, int]:
+        """How many distinct compose files, CI workflows, pre-commit configurations and
+        rendered overlays were collected."""
+        return (
+            len(self._compose),
+            len(self._workflows),
+            len(self._pre_commit),
+            len(self._manifests),
+        )
 
     def _keep(self, kept: dict[str, Path], content: bytes, kind: str, name: str) -> None:
         key = hashlib.sha256(content).hexdigest()
@@ -95,9 +118,7 @@ class DeployCheck:
             [*command, *map(str, files)], capture_output=True, text=True, check=False
         )
         if result.returncode != 0:
-            self.problems.append(
-                f"{shlex.join(command[:3])} failed:\n{result.stdout}{result.stderr}"
-            )
+            self.problems.append(f"{shlex.join(command)} failed:\n{result.stdout}{result.stderr}")
 
 
 def render(overlay: Path) -> tuple[bool, str]:

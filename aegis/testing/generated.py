@@ -113,9 +113,11 @@ def run(python: Path, project: Path, *args: str, timeout: float = 600, **extra: 
 
 
 def lint_and_test(python: Path, project: Path) -> None:
-    """`ruff check`, `ruff format --check` and the project's own test suite."""
+    """`ruff check`, `ruff format --check`, `mypy` (strict, on app/ and tests/, as its
+    `pyproject.toml` says) and the project's own test suite."""
     run(python, project, "-m", "ruff", "check", "--no-cache", ".")
     run(python, project, "-m", "ruff", "format", "--check", "--no-cache", ".")
+    run(python, project, "-m", "mypy", "--cache-dir", os.devnull)
     run(python, project, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x")
 
 
@@ -165,16 +167,14 @@ def serve(project: Path, python: Path, extra: dict[str, str]) -> Iterator[str]:
 
 
 def wait_for_server(process: subprocess.Popen[Any], port: int, log: Path) -> str:
-    """The base URL, once the server answers /health (200 or 503)."""
+    """The base URL, once the server is alive (its liveness probe answers)."""
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while True:
         assert process.poll() is None, f"server exited:\n{log.read_text()}"
         try:
-            urllib.request.urlopen(f"{base_url}/health", timeout=5)
+            urllib.request.urlopen(f"{base_url}/health/live", timeout=5)
             return base_url
-        except urllib.error.HTTPError:
-            return base_url  # it answers (503 when something is unhealthy)
         except OSError:
             assert time.monotonic() < deadline, f"server never answered:\n{log.read_text()}"
             time.sleep(0.2)
@@ -240,6 +240,15 @@ def fetch_json(url: str) -> Any:
             return json.load(response)
     except urllib.error.HTTPError as error:
         return json.load(error)
+
+
+def get_status(url: str) -> int:
+    """The HTTP status of a GET without credentials (as an orchestrator's probe)."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
 
 
 def pack_checks(component: str, checks: dict[str, Any]) -> list[Any]:

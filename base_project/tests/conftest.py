@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import uvicorn
-from devrun import DevRun
 from fastapi.testclient import TestClient
 from operations import OPERATOR_HEADERS, TEST_OPS_TOKEN
 
@@ -17,6 +16,7 @@ from app.components.backend.main import create_app
 from app.core import checks
 from app.core.config import get_settings
 from app.services.system_health import check_cpu, check_disk, check_memory
+from tests.devrun import DevRun
 
 SetEnv = Callable[..., None]
 

@@ -130,6 +130,7 @@ async def test_websocket_session_sends_a_card_per_check(live_server: str) -> Non
                 frame = websocket.recv(timeout=max(deadline - time.monotonic(), 0))
             except TimeoutError:
                 pytest.fail(f"the dashboard sent only {sorted(seen)}")
+            assert isinstance(frame, bytes), frame
             action, body = decode(frame)
             actions.append(action)
             seen.update(strings(body))

@@ -12,12 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from devrun import DevRun
 from rich.console import Console
 
 from app.entrypoints import dev
 from app.entrypoints.dev import DevGroup, select
 from app.entrypoints.processes import DEV_PROCESSES, DevProcess
+from tests.devrun import DevRun
 
 DevRunner = Callable[..., DevRun]
 SLEEPER = DevProcess("sleeper", "http.server", ("0", "--bind", "127.0.0.1"))

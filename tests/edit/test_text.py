@@ -125,3 +125,51 @@ def test_two_secrets_come_and_go_independently() -> None:
     both = text.add_secret(text.add_secret("A=1\n", "ONE", "1"), "TWO", "2")
     assert text.remove_secret(text.remove_secret(both, "ONE"), "TWO") == "A=1\n"
     assert text.remove_secret(text.remove_secret(both, "TWO"), "ONE") == "A=1\n"
+
+
+LAYOUT = (
+    "# My Service\n\n## Layout\n\n- `app/`: the code\n\n<!-- aegis:region layout -->\n\n"
+    "More text.\n\n## Components\n\n<!-- aegis:begin redis -->\nRedis\n<!-- aegis:end redis -->\n"
+)
+region_placement = placements(
+    {"layout:database": (10, 1), "layout:worker": (40, 1), "database": (10, 0), "redis": (30, 0)}
+)
+
+
+def test_region_blocks_go_at_their_marker_in_any_order_and_remove_back() -> None:
+    """Blocks of a region are ordered among themselves before its marker; the blocks of
+    no region stay at the end and keep their own order."""
+    keys = ("layout:database", "layout:worker", "database")
+    results = set()
+    for order in itertools.permutations(keys):
+        result = LAYOUT
+        for key in order:
+            region = "layout" if key.startswith("layout:") else ""
+            result = text.add_block(result, key, f"- {key}", region_placement(key), "html", region)
+        results.add(result)
+        for removal in (order, order[::-1]):
+            back = result
+            for key in removal:
+                back = text.remove_block(back, key, "html")
+            assert back == LAYOUT
+    assert results == {
+        LAYOUT.replace(
+            "<!-- aegis:region layout -->",
+            text.block_text("layout:database", "- layout:database", "html")
+            + "\n"
+            + text.block_text("layout:worker", "- layout:worker", "html")
+            + "\n<!-- aegis:region layout -->",
+        ).replace(
+            "<!-- aegis:begin redis -->",
+            text.block_text("database", "- database", "html") + "\n<!-- aegis:begin redis -->",
+        )
+    }
+
+
+def test_a_region_without_its_marker_is_a_missing_anchor() -> None:
+    from aegis.edit.base import AnchorNotFound
+
+    with pytest.raises(AnchorNotFound, match="aegis:region layout"):
+        text.add_block(
+            README, "layout:database", "- x", region_placement("layout:database"), "html", "layout"
+        )

@@ -117,6 +117,12 @@ def edits(options: Options) -> anchors.Declarations:
         anchors.cli_group("app.cli.users", "users_app"),
         anchors.makefile(MAKEFILE),
         anchors.readme(README),
+        anchors.readme_layout(
+            {
+                "app/services/auth/": "users, passwords, tokens, rate limits, e-mail",
+                "tests/auth/": "the auth tests (accounts, tokens, administration, CLI)",
+            }
+        ),
     ]
 
 

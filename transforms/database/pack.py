@@ -24,6 +24,13 @@ POSTGRES_SERVICE = {
     "volumes": ["postgres-data:/var/lib/postgresql/data"],
 }
 
+CI_POSTGRES = {
+    "image": "postgres:17-alpine",
+    "env": {"POSTGRES_HOST_AUTH_METHOD": "trust", "POSTGRES_DB": "test"},
+    "ports": ["5432:5432"],
+    "options": '--health-cmd "pg_isready -U postgres" --health-interval 2s --health-retries 15',
+}
+
 MAKEFILE = """\
 .PHONY: db-upgrade db-revision db-current
 
@@ -44,8 +51,11 @@ SQLModel on {engine}.
 `DATABASE_URL` configures it; `app/core/database.py` holds the engine and
 `SessionDep`, the FastAPI session dependency (see the example `/items` API in
 `app/components/backend/api/items.py` and its model in `app/models/`). The web
-server applies pending Alembic migrations at startup; the `database` health check
-runs `SELECT 1` and reports its latency.
+server applies pending Alembic migrations at startup; when the database cannot be
+reached it keeps retrying them in the background (with growing delays, up to 10 s
+apart) and `/health/ready` stays 503 until they have run. While the database is
+down, endpoints that need it answer 503 (not 500) and recover by themselves. The
+`database` health check runs `SELECT 1` and reports its latency.
 
 ```bash
 python -m app db upgrade                 # apply migrations (make db-upgrade)
@@ -81,12 +91,20 @@ def edits(options: Options) -> anchors.Declarations:
             title="Database",
         ),
         anchors.health_check("app.services.database_health", "check_database"),
+        anchors.readiness_check("app.services.database_health", "check_database_ready"),
+        anchors.app_hook("app.core.database", "answer_database_unavailable"),
         anchors.startup_hook("app.core.database", "init_database"),
         anchors.shutdown_hook("app.core.database", "close_database"),
         anchors.router("app.components.backend.api.items"),
         anchors.cli_group("app.cli.db", "db_app"),
         anchors.makefile(MAKEFILE),
         anchors.readme(README.format(engine=POSTGRES_README if postgres else SQLITE_README)),
+        anchors.readme_layout(
+            {
+                "app/models/": "SQLModel tables (`app/models/__init__.py` imports each)",
+                "app/migrations/": "Alembic: `env.py`, and the migrations in `versions/`",
+            }
+        ),
     ]
     if postgres:
         declared += [
@@ -102,6 +120,7 @@ def edits(options: Options) -> anchors.Declarations:
                 "DATABASE_URL", f"postgresql+psycopg://postgres:{PASSWORD}@postgres:5432/app"
             ),
             anchors.app_depends_on("postgres"),
+            anchors.ci_service("postgres", CI_POSTGRES),
         ]
     return declared
 

@@ -54,6 +54,9 @@ def edits(options: Options) -> anchors.Declarations:
         anchors.dev_dependency("types-pyyaml>=6"),
         anchors.makefile(MAKEFILE),
         anchors.readme(README),
+        anchors.readme_layout(
+            {"deploy/kubernetes/": "kustomize: `base/`, `overlays/dev/`, `overlays/prod/`"}
+        ),
     ]
 
 

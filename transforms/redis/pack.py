@@ -18,11 +18,19 @@ REDIS_SERVICE = {
     "volumes": ["redis-data:/data"],
 }
 
+CI_REDIS = {
+    "image": "redis:7-alpine",
+    "ports": ["6379:6379"],
+    "options": '--health-cmd "redis-cli ping" --health-interval 2s --health-retries 15',
+}
+
 README = """\
 ### Redis
 
 A shared async client (`app.core.redis.get_redis()`), closed at shutdown, and a `redis`
-health check that PINGs the server. Set `REDIS_URL` (default `redis://localhost:6379/0`);
+health check that PINGs the server; `/health/ready` is 503 while Redis is unreachable,
+and so is every endpoint that needs it (with the reason and `Retry-After`), until
+it is back: nothing needs a restart. Set `REDIS_URL` (default `redis://localhost:6379/0`);
 in compose every app service uses the `redis` service. Start one locally with
 `docker compose up -d redis` or `redis-server`."""
 
@@ -39,11 +47,14 @@ def edits(options: Options) -> anchors.Declarations:
             title="Redis",
         ),
         anchors.health_check("app.core.redis", "check_redis"),
+        anchors.readiness_check("app.core.redis", "check_redis_ready"),
+        anchors.app_hook("app.core.redis", "answer_redis_unavailable"),
         anchors.shutdown_hook("app.core.redis", "close_redis"),
         anchors.compose_service("redis", REDIS_SERVICE),
         anchors.compose_volume("redis-data"),
         anchors.app_environment("REDIS_URL", "redis://redis:6379/0"),
         anchors.app_depends_on("redis"),
+        anchors.ci_service("redis", CI_REDIS),
         anchors.readme(README),
     ]
 

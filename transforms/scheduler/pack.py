@@ -37,6 +37,11 @@ The scheduler writes its state to `SCHEDULER_STATE_PATH` at every heartbeat; the
 `scheduler` health check of the web process reads it: healthy while heartbeats
 arrive, unhealthy when they stop, a warning when the scheduler was never started
 or was stopped. `python -m app scheduler status` shows the same.
+
+When its job store cannot be reached at start-up (the database, with it), the
+scheduler retries with growing delays (up to 10 s apart) instead of exiting; once
+running, APScheduler retries a job store that goes away, and heartbeats that cannot
+read the jobs are skipped (the health check then reports stale heartbeats).
 """
 
 
@@ -62,6 +67,9 @@ def edits(options: Options) -> anchors.Declarations:
         anchors.app_process("scheduler", "app.entrypoints.scheduler", (), SCHEDULER_SERVICE),
         anchors.makefile(MAKEFILE),
         anchors.readme(README),
+        anchors.readme_layout(
+            {"app/components/scheduler/": "the scheduler: its jobs, job store and state"}
+        ),
     ]
 
 

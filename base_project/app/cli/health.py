@@ -7,7 +7,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from app.core.checks import get_registry
+from app.core.checks import get_readiness_registry, get_registry
 from app.core.health import HealthReport, Status
 
 STATUS_STYLES: dict[Status, str] = {
@@ -39,9 +39,16 @@ def health(
     json_output: Annotated[
         bool, typer.Option("--json", help="Print the detailed report as JSON.")
     ] = False,
+    ready: Annotated[
+        bool,
+        typer.Option(
+            "--ready", help="Only the readiness checks, as /health/ready runs them."
+        ),
+    ] = False,
 ) -> None:
     """Run every health check; exit with status 1 when the service is unhealthy."""
-    report = asyncio.run(get_registry().run())
+    registry = get_readiness_registry() if ready else get_registry()
+    report = asyncio.run(registry.run())
     if json_output:
         typer.echo(report.model_dump_json(indent=2))
     else:

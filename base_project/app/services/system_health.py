@@ -1,6 +1,11 @@
-"""System health checks (CPU, memory, disk) measured with psutil."""
+"""System health checks (CPU, memory, disk) measured with psutil.
+
+They are for people (`/health/detailed`, the dashboard): none of them is a readiness
+check, since a busy host does not make a healthy service unable to serve.
+"""
 
 import asyncio
+import threading
 from typing import Any
 
 import psutil
@@ -8,7 +13,7 @@ import psutil
 from app.core.config import get_settings
 from app.core.health import CheckResult, Status
 
-CPU_SAMPLE_SECONDS = 0.1
+FIRST_SAMPLE_SECONDS = 0.1
 
 
 def usage_status(percent: float, warning: float, critical: float) -> Status:
@@ -41,10 +46,62 @@ def usage_result(
     )
 
 
+class CpuSampler:
+    """CPU utilisation, measured by a daemon thread so that no request waits for it.
+
+    The thread takes a short first sample, then one every `interval` seconds; a check
+    reads the latest. Only the very first reader of a process waits, for the first
+    sample (the web server starts the sampler at startup, so its requests never do).
+    """
+
+    def __init__(self) -> None:
+        self._percent: float | None = None
+        self._sampled = threading.Event()
+        self._stopped = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start sampling, once per process."""
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="cpu-sampler", daemon=True
+                )
+                self._thread.start()
+
+    def stop(self) -> None:
+        """Stop sampling after the current sample."""
+        self._stopped.set()
+
+    def _run(self) -> None:
+        interval = FIRST_SAMPLE_SECONDS
+        while not self._stopped.is_set():
+            self._percent = psutil.cpu_percent(interval=interval)
+            self._sampled.set()
+            interval = get_settings().cpu_sample_seconds
+
+    async def percent(self) -> float:
+        """The latest sample (waiting for the first one only)."""
+        self.start()
+        if not self._sampled.is_set():
+            await asyncio.to_thread(self._sampled.wait)
+        assert self._percent is not None
+        return self._percent
+
+
+CPU_SAMPLER = CpuSampler()
+
+
+async def start_cpu_sampler() -> None:
+    """Startup hook: begin sampling before the first request asks."""
+    CPU_SAMPLER.start()
+
+
 async def check_cpu() -> CheckResult:
-    """CPU utilisation over a short sample."""
+    """CPU utilisation: the latest background sample."""
     settings = get_settings()
-    percent = await asyncio.to_thread(psutil.cpu_percent, CPU_SAMPLE_SECONDS)
+    percent = await CPU_SAMPLER.percent()
     return usage_result(
         "cpu",
         percent,

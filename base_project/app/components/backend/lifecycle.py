@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI
 
 from app.core.config import get_settings
+from app.services.system_health import start_cpu_sampler
 
 AppHook = Callable[[FastAPI], None]
 Hook = Callable[[], Awaitable[None]]
@@ -30,6 +31,7 @@ APP_HOOKS: list[AppHook] = []
 
 STARTUP_HOOKS: list[Hook] = [
     log_startup,
+    start_cpu_sampler,
 ]
 
 SHUTDOWN_HOOKS: list[Hook] = [

@@ -10,11 +10,11 @@ from pathlib import Path
 from uuid import uuid4
 
 import pytest
-from devrun import DevRun
 
 from app.components.scheduler.health import check_scheduler
 from app.core.health import Status
 from app.entrypoints.processes import DEV_PROCESSES, DevProcess
+from tests.devrun import DevRun
 
 DevRunner = Callable[..., DevRun]
 SetEnv = Callable[..., None]

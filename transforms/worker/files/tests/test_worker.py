@@ -100,6 +100,11 @@ async def running_worker(queue: str, pool: ArqRedis) -> AsyncIterator[Worker]:
                 await asyncio.sleep(0.01)
         yield worker
     finally:
+        # Let jobs finish their end hooks: close() cancels what still runs.
+        with suppress(TimeoutError):
+            async with asyncio.timeout(5):
+                while not all(job.done() for job in worker.tasks.values()):
+                    await asyncio.sleep(0.01)
         await worker.close()
         with suppress(asyncio.CancelledError):
             await task

@@ -5,12 +5,11 @@ import os
 import time
 from collections.abc import Callable
 
-from devrun import DevRun
-
 from app.components.worker.keys import QUEUE_NAMES
 from app.components.worker.monitor import QueueStatus, all_queue_statuses
 from app.components.worker.pool import close_arq_pool, get_arq_pool
 from app.entrypoints.processes import DEV_PROCESSES
+from tests.devrun import DevRun
 
 DevRunner = Callable[..., DevRun]
 SetEnv = Callable[..., None]

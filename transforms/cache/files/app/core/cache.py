@@ -20,7 +20,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
-from typing import Any, Generic, ParamSpec, TypeVar, get_type_hints, overload
+from typing import Any, Generic, ParamSpec, TypeVar, cast, get_type_hints, overload
 from urllib.parse import quote
 
 from pydantic import TypeAdapter, ValidationError
@@ -236,7 +236,9 @@ class Cache:
 
     async def shared_stats(self) -> dict[str, int]:
         """Hits and misses of every process since the last `clear()`."""
-        counters = await self.client.hgetall(self.key(STATS_KEY))
+        # redis-py types hgetall for its sync and async clients at once
+        reply = self.client.hgetall(self.key(STATS_KEY))
+        counters = await cast(Awaitable[dict[bytes, bytes]], reply)
         values = {_text(name): int(count) for name, count in counters.items()}
         return {"hits": values.get("hits", 0), "misses": values.get("misses", 0)}
 

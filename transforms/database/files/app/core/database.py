@@ -3,13 +3,15 @@
 import asyncio
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, make_url, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 from app.core.config import get_settings
@@ -17,6 +19,22 @@ from app.core.config import get_settings
 logger = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_SECONDS = 5
+RETRY_AFTER_SECONDS = 5
+FIRST_RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 10.0
+
+
+@dataclass
+class SchemaState:
+    """The startup migrations of this process: `pending` until they have run."""
+
+    pending: bool = False
+    attempts: int = 0
+    error: str = ""
+
+
+SCHEMA = SchemaState()
+_migrations: asyncio.Task[None] | None = None
 
 
 def create_database_engine(url: str) -> Engine:
@@ -62,23 +80,76 @@ def ping_database() -> str:
     return engine.dialect.name
 
 
-async def init_database() -> None:
-    """Startup hook: bring the schema up to date (Alembic `upgrade head`).
-
-    An unreachable database does not stop the server: the error is logged and the
-    `database` health check reports it. A failing migration does stop it.
-    """
+async def migrate() -> None:
+    """Apply pending migrations; `SCHEMA` says how far it got."""
     from app.core.migrations import upgrade_database
 
-    try:
-        await asyncio.to_thread(ping_database)
-    except (SQLAlchemyError, OSError) as exc:
-        logger.error("database unreachable, migrations not applied: %s", exc)
-        return
+    SCHEMA.attempts += 1
+    await asyncio.to_thread(ping_database)
     await asyncio.to_thread(upgrade_database)
+    SCHEMA.pending, SCHEMA.error = False, ""
     logger.info("database schema is up to date")
 
 
+async def migrate_until_done() -> None:
+    """Retry the migrations with growing delays until the database lets them run."""
+    delay = FIRST_RETRY_DELAY
+    while SCHEMA.pending:
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, MAX_RETRY_DELAY)
+        try:
+            await migrate()
+        except (SQLAlchemyError, OSError) as exc:
+            SCHEMA.error = str(exc).splitlines()[0]
+            logger.warning("migrations not applied yet (%s); retrying", SCHEMA.error)
+        except Exception:
+            SCHEMA.error = "a migration failed, see the server log"
+            logger.exception("a migration failed: the server stays not ready")
+            return
+
+
+async def init_database() -> None:
+    """Startup hook: bring the schema up to date (Alembic `upgrade head`).
+
+    An unreachable database does not stop the server: the migrations are retried in
+    the background with growing delays, and the process is not ready (`/health/ready`)
+    until they have run. A failing migration on a reachable database does stop it.
+    """
+    global _migrations
+    SCHEMA.pending, SCHEMA.attempts, SCHEMA.error = True, 0, ""
+    try:
+        await asyncio.to_thread(ping_database)
+    except (SQLAlchemyError, OSError) as exc:
+        SCHEMA.error = str(exc).splitlines()[0]
+        logger.error(
+            "database unreachable, migrations not applied yet (%s); retrying",
+            SCHEMA.error,
+        )
+        _migrations = asyncio.create_task(migrate_until_done())
+        return
+    await migrate()
+
+
 async def close_database() -> None:
-    """Shutdown hook: release the connection pool."""
+    """Shutdown hook: stop retrying the migrations, release the connection pool."""
+    global _migrations
+    if _migrations is not None:
+        _migrations.cancel()
+        _migrations = None
+    SCHEMA.pending = False
     reset_engine()
+
+
+async def database_unavailable(request: Request, error: Exception) -> JSONResponse:
+    """503 for a request that needed the database while it cannot be reached."""
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    return JSONResponse(
+        {"detail": f"the database is unavailable, try again shortly: {reason}"},
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+def answer_database_unavailable(app: FastAPI) -> None:
+    """App hook: a database that cannot be reached is a 503, never a 500."""
+    app.add_exception_handler(OperationalError, database_unavailable)

@@ -8,7 +8,7 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.core.config import get_settings
-from app.core.database import ping_database
+from app.core.database import SCHEMA, ping_database
 from app.core.health import CheckResult, Status
 
 
@@ -31,8 +31,41 @@ def safe_url(url: str) -> str:
         return "<invalid URL>"
 
 
+def pending_migrations() -> CheckResult | None:
+    """Unhealthy while this process's startup migrations have not run yet."""
+    if not SCHEMA.pending:
+        return None
+    return CheckResult(
+        name="database",
+        status=Status.UNHEALTHY,
+        message=f"migrations not applied yet (attempt {SCHEMA.attempts}): "
+        f"{SCHEMA.error or 'running'}",
+        details={"url": safe_url(get_settings().database_url)},
+    )
+
+
+async def check_database_ready() -> CheckResult:
+    """Readiness: the schema is migrated and `SELECT 1` succeeds."""
+    pending = pending_migrations()
+    if pending is not None:
+        return pending
+    try:
+        await asyncio.to_thread(ping_database)
+    except (SQLAlchemyError, OSError) as exc:
+        return CheckResult(
+            name="database",
+            status=Status.UNHEALTHY,
+            message=f"cannot query the database: {failure_reason(exc)}",
+        )
+    return CheckResult(name="database", status=Status.HEALTHY, message="SELECT 1")
+
+
 async def check_database() -> CheckResult:
-    """Healthy when `SELECT 1` succeeds; unhealthy (never raising) when it fails."""
+    """Healthy when migrated and `SELECT 1` succeeds; unhealthy (never raising) when
+    not."""
+    pending = pending_migrations()
+    if pending is not None:
+        return pending
     url = safe_url(get_settings().database_url)
     started = time.perf_counter()
     try:

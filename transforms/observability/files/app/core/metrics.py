@@ -7,7 +7,7 @@ it and Prometheus needs no credentials. `METRICS_PORT=0` serves none.
 """
 
 import logging
-from http.server import ThreadingHTTPServer
+from wsgiref.simple_server import WSGIServer
 
 from prometheus_client import start_http_server
 
@@ -15,7 +15,7 @@ from app.core.config import get_settings
 
 logger = logging.getLogger(__name__)
 
-_server: ThreadingHTTPServer | None = None
+_server: WSGIServer | None = None
 
 
 def start_metrics_server(port: int | None = None) -> int | None:

@@ -1,12 +1,22 @@
-"""The shared Redis client: made on first use, closed at shutdown, checked by PING."""
+"""The shared Redis client: made on first use, closed at shutdown, checked by PING.
+
+While Redis is unavailable, every endpoint that needs it answers 503 with a clear
+body (`answer_redis_unavailable`), and the process is not ready (`check_redis_ready`).
+"""
 
 import asyncio
 
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from app.core.config import get_settings
 from app.core.health import CheckResult, Status
+
+RETRY_AFTER_SECONDS = 5
 
 _client: Redis | None = None
 _client_loop: asyncio.AbstractEventLoop | None = None
@@ -69,3 +79,31 @@ async def check_redis() -> CheckResult:
             "connected_clients": info.get("connected_clients"),
         },
     )
+
+
+async def check_redis_ready() -> CheckResult:
+    """Readiness: Redis answers PING."""
+    try:
+        await get_redis().ping()
+    except (RedisError, OSError) as error:
+        return CheckResult(
+            name="redis",
+            status=Status.UNHEALTHY,
+            message=f"cannot reach Redis: {error}",
+        )
+    return CheckResult(name="redis", status=Status.HEALTHY, message="PONG")
+
+
+async def redis_unavailable(request: Request, error: Exception) -> JSONResponse:
+    """503 with the reason, for any request that needed Redis while it is down."""
+    return JSONResponse(
+        {"detail": f"Redis is unavailable, try again shortly: {error}"},
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+def answer_redis_unavailable(app: FastAPI) -> None:
+    """App hook: a lost Redis connection is a 503, never a 500."""
+    for error in (RedisConnectionError, RedisTimeoutError):
+        app.add_exception_handler(error, redis_unavailable)

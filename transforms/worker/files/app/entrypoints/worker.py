@@ -3,22 +3,25 @@
 `python -m app.entrypoints.worker default` consumes the `default` queue. Run one
 process per queue; start more processes of the same queue to scale it.
 `--check` exits 0 when a worker of the queue is alive (for container health checks).
+While Redis is unavailable the process waits and reconnects (see `supervisor`).
 """
 
 import argparse
+import asyncio
 from collections.abc import Sequence
 
 from arq.worker import check_health
 
 from app.components.worker.keys import QUEUE_NAMES
-from app.components.worker.queues import WORKER_SETTINGS, build_worker
+from app.components.worker.queues import WORKER_SETTINGS
+from app.components.worker.supervisor import supervise
 from app.core.bootstrap import bootstrap
 
 
 def run(queue: str, burst: bool = False) -> None:
     """Consume `queue` until stopped, or until it is empty with `burst`."""
     bootstrap()
-    build_worker(queue, burst=burst).run()
+    asyncio.run(supervise(queue, burst))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

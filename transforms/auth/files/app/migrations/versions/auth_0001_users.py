@@ -17,7 +17,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def token_columns() -> list[sa.Column[object]]:
+def token_columns() -> list[sa.schema.SchemaItem]:
     """The columns both token tables have."""
     return [
         sa.Column("id", sa.Integer(), nullable=False),

@@ -2,7 +2,7 @@
 run of every job by outcome (succeeded, failed, or missed when it could not run on
 time)."""
 
-from apscheduler.events import (
+from apscheduler.events import (  # type: ignore[import-untyped]
     EVENT_JOB_ERROR,
     EVENT_JOB_EXECUTED,
     EVENT_JOB_MISSED,

@@ -6,7 +6,7 @@ A job calls a plain function of `app/services/` (sync or async), named by its
 
 from datetime import UTC
 
-from apscheduler.triggers.interval import IntervalTrigger
+from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
 
 from app.components.scheduler.spec import JobSpec
 

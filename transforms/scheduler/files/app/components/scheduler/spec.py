@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from apscheduler.job import Job
-from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.triggers.base import BaseTrigger
+from apscheduler.job import Job  # type: ignore[import-untyped]
+from apscheduler.schedulers.base import BaseScheduler  # type: ignore[import-untyped]
+from apscheduler.triggers.base import BaseTrigger  # type: ignore[import-untyped]
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,10 @@ class JobSpec:
 
     def next_run_time(self, now: datetime | None = None) -> datetime | None:
         """When the trigger fires next after `now`, computed without a scheduler."""
-        return self.trigger.get_next_fire_time(None, now or datetime.now(UTC))
+        fire_time: datetime | None = self.trigger.get_next_fire_time(
+            None, now or datetime.now(UTC)
+        )
+        return fire_time
 
     def add_to(self, scheduler: BaseScheduler) -> Job:
         """Register the job, replacing a stored job with the same id."""

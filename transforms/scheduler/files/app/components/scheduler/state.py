@@ -10,7 +10,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.base import BaseScheduler  # type: ignore[import-untyped]
 from pydantic import BaseModel, ValidationError
 
 from app.core.config import get_settings

@@ -2,7 +2,7 @@
 
 from datetime import UTC
 
-from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 
 from app.components.scheduler.spec import JobSpec
 

@@ -5,8 +5,8 @@ engine, so they survive a restart of the scheduler process; their functions are
 stored as `module:function` references.
 """
 
-from apscheduler.jobstores.base import BaseJobStore
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.jobstores.base import BaseJobStore  # type: ignore[import-untyped]
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore  # type: ignore[import-untyped]
 
 from app.core.database import get_engine
 

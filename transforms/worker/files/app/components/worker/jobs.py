@@ -133,9 +133,11 @@ async def job_info(redis: ArqRedis, job_id: str) -> JobInfo | None:
     definition = deserialize_job(raw, deserializer=redis.job_deserializer)
     async with redis.pipeline(transaction=False) as pipe:
         pipe.exists(in_progress_key_prefix + job_id)
-        for queue in QUEUE_NAMES:
-            pipe.zscore(queue_key(queue), job_id)
+        for name in QUEUE_NAMES:
+            pipe.zscore(queue_key(name), job_id)
         in_progress, *scores = await pipe.execute()
+    queue: str | None
+    score: float | None
     queue, score = next(
         ((name, s) for name, s in zip(QUEUE_NAMES, scores, strict=True) if s),
         (None, None),

@@ -54,7 +54,7 @@ class DefaultWorkerSettings:
     after_job_end = job_ended
 
 
-WORKER_SETTINGS: dict[str, type] = {
+WORKER_SETTINGS: dict[str, type[Any]] = {
     SYSTEM_QUEUE: SystemWorkerSettings,
     DEFAULT_QUEUE: DefaultWorkerSettings,
 }

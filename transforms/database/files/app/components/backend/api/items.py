@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, status
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.core.database import SessionDep
 from app.models.item import MAX_ID, Item, ItemCreate, ItemUpdate
@@ -39,7 +39,7 @@ def list_items(
     limit: Annotated[int, Query(ge=1, le=100)] = 100,
 ) -> list[Item]:
     """Items in creation order, one page at a time."""
-    statement = select(Item).order_by(Item.id).offset(offset).limit(limit)
+    statement = select(Item).order_by(col(Item.id)).offset(offset).limit(limit)
     return list(session.exec(statement).all())
 
 
