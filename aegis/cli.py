@@ -381,7 +381,7 @@ def remove(
 @app.command(
     cls=Command,
     epilog=examples(
-        "aegis update --dry-run   # the diff it would apply, per pack",
+        "aegis update --dry-run   # the diff it would apply",
         "aegis update",
         "aegis update --keep-mine # where you and the new version differ, keep yours",
         "aegis update --set database_engine=postgresql   # swap the implementation",
