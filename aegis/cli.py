@@ -371,6 +371,81 @@ def remove(
         _finish(outcome, dry_run, "Removed", command)
 
 
+@app.command(
+    cls=Command,
+    epilog=examples(
+        "aegis update --dry-run   # the diff it would apply",
+        "aegis update",
+        "aegis update --keep-mine # where you and the new version differ, keep yours",
+        "aegis update --set database_engine=postgresql   # swap the implementation",
+    ),
+)
+def update(
+    path: PathOption = Path("."),
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the changes as a diff; write nothing.")
+    ] = False,
+    keep_mine: Annotated[
+        bool, typer.Option("--keep-mine", help="On a conflict, keep your version.")
+    ] = False,
+    take_new: Annotated[
+        bool, typer.Option("--take-new", help="On a conflict, take the new version.")
+    ] = False,
+    settings: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Change an option of a component, e.g. database_engine=postgresql.",
+            metavar="KEY=VALUE",
+        ),
+    ] = None,
+) -> None:
+    """Bring the project to what this Aegis generates, keeping your changes (exit 3 on a
+    conflict, with nothing written)."""
+    from aegis import update as updating
+
+    catalog = _catalog()
+    resolve = updating.resolution(keep_mine, take_new)
+    command = _command("update")
+    with _project(path, command, write=not dry_run) as files:
+        changed = updating.parse_settings(settings or [])
+        outcome = updating.update(catalog, files, resolve, changed)
+        if dry_run:
+            sys.stdout.write(outcome.changes.diff())
+            return
+        _finish(outcome, False, "Updated", command)
+
+
+@app.command(cls=Command, epilog=examples("aegis check   # in CI: fails when out of date"))
+def check(path: PathOption = Path(".")) -> None:
+    """Exit 1 when `aegis update` would change anything, 0 when the project is up to date."""
+    from aegis import update as updating
+
+    catalog = _catalog()
+    with _project(path, _command("check"), write=False) as files:
+        outcome = updating.update(catalog, files, "new")
+    if outcome.changes:
+        _say("`aegis update` would change:")
+        _print_stat(outcome)
+        raise typer.Exit(1)
+    _say("Up to date.")
+
+
+@app.command(cls=Command, epilog=examples("aegis doctor"))
+def doctor(path: PathOption = Path(".")) -> None:
+    """Check what must agree across the project's files; exit 1 naming each broken one."""
+    from aegis import doctor as checks
+
+    catalog = _catalog()
+    with _project(path, _command("doctor"), write=False) as files:
+        found = checks.problems(catalog, files)
+    for problem in found:
+        _say(problem, "red")
+    if found:
+        raise typer.Exit(1)
+    _say("Everything agrees.")
+
+
 @diff_app.command(
     "add",
     cls=WithPackOptions,

@@ -34,6 +34,9 @@ class Edit:
     # True for edits of a file that may be missing: the engine then starts from an empty
     # file, and deletes the file when the edits leave it empty.
     creates_file: ClassVar[bool] = False
+    # True for an edit whose value is made anew on every run (a secret): applying it again
+    # never gives the same bytes, so whether the owner changed it cannot be told.
+    fresh_value: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -423,6 +426,7 @@ class EnvSecret(Edit):
     path: str = ".env"
     document: ClassVar[str] = "text"
     creates_file: ClassVar[bool] = True
+    fresh_value: ClassVar[bool] = True
 
     def anchor(self) -> tuple[str, ...]:
         return ("secret", self.path)

@@ -7,18 +7,19 @@ until the caller applies it, so every check runs before the first byte reaches t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aegis import documents, manifest
+from aegis import __version__, documents, manifest
 from aegis.catalog import Catalog
 from aegis.changes import ChangeSet
 from aegis.confined import ProjectFiles
 from aegis.edit.base import AnchorNotFound, EditError, Placement
 from aegis.edits import COMPOSE, Edit
 from aegis.errors import InvalidOption, ModifiedFiles, PlanError, TargetExists
+from aegis.ledger import LEDGER, Ledger, fingerprint, loads
 from aegis.pack import Pack
 from aegis.render import project_context, render_folder
 from aegis.resolve import Plan, plan_add, plan_remove
@@ -57,6 +58,8 @@ class Project:
         self.name = found.name
         self.components = list(found.components)
         self.options = dict(found.options)
+        self.ledger = loads(tree.read(LEDGER))
+        self._ledger_changed = False
 
     def all_options(self) -> dict[str, str]:
         """The project's options over every pack's defaults (for ranking all packs)."""
@@ -70,7 +73,8 @@ class Project:
     def apply(self, pack: Pack) -> None:
         self.tree.begin(pack.name)
         differing = []
-        for path, text in self._owned_files(pack).items():
+        owned = self._owned_files(pack)
+        for path, text in owned.items():
             existing = self._read(path)
             if existing is None:
                 self.tree.write(path, text)
@@ -83,27 +87,40 @@ class Project:
                 f"component would create: {listing}. Move them away, then run the command "
                 "again."
             )
-        self._edit(pack, revert=False)
+        edits = pack.edits_for(self.all_options())
+        self._edit(pack, edits, revert=False)
         if pack.selectable:
             self.components = self.catalog.sort([*self.components, pack.name])
+        self.ledger.record(pack.name, pack_version(pack), edits, owned)
         self._record_manifest()
         if self.per_pack:
             self.flush()
 
     def revert(self, pack: Pack, force: bool = False) -> None:
+        """Take `pack` out: what the ledger recorded it applied (what the installed pack
+        would apply, for a project made before the ledger). An element or file the owner
+        changed since stops the command, unless `force`."""
         self.tree.begin(pack.name)
-        self._edit(pack, revert=True)
-        owned = self._owned_files(pack)
-        modified = [p for p, text in owned.items() if self._read(p) not in (None, text)]
-        if modified and not force:
-            listing = ", ".join(modified)
+        record = self.ledger.packs.get(pack.name)
+        edits = pack.edits_for(self.all_options()) if record is None else record.recorded_edits()
+        changed = [f"{edit.describe()} in {path}" for edit, path in self._edit(pack, edits, True)]
+        if record is None:
+            rendered = self._owned_files(pack)
+            owned = list(rendered)
+            changed += [p for p in owned if self._read(p) not in (None, rendered[p])]
+        else:
+            owned = list(record.files)
+            changed += [p for p in owned if self._changed_file(p, record.files[p])]
+        if changed and not force:
+            listing = "; ".join(changed)
             raise ModifiedFiles(
-                f"{pack.name}: these files were changed since Aegis wrote them: {listing}. "
-                "Keep a copy of your changes, then run again with --force to delete them."
+                f"{pack.name}: these were changed since Aegis wrote them: {listing}. Keep a "
+                "copy of your changes, then run again with --force to remove them anyway."
             )
         for path in owned:
             if self._read(path) is not None:
                 self.tree.delete(path)
+        self.ledger.forget(pack.name)
         if pack.selectable:
             self.components = [c for c in self.components if c != pack.name]
             for option in pack.options:
@@ -113,9 +130,14 @@ class Project:
             self.flush()
 
     def close(self) -> None:
-        """Print every open document back into the tree."""
+        """Print every open document back into the tree, and the ledger (once: it is
+        rewritten whole)."""
         for path in list(self._open):
             self._close(path)
+        if self._ledger_changed:
+            text = self.ledger.dumps(self.catalog.position)
+            if self.tree.read(LEDGER) != text:
+                self.tree.write(LEDGER, text)
 
     def flush(self) -> None:
         """Print the documents the current pack edited into the tree, and keep them open."""
@@ -154,6 +176,10 @@ class Project:
             document = self._open[path] = documents.Document.open(kind, path, text or "")
         return document
 
+    def _changed_file(self, path: str, recorded: str) -> bool:
+        text = self._read(path)
+        return text is not None and fingerprint(path, text) != recorded
+
     def _owned_files(self, pack: Pack) -> dict[str, str]:
         options = self.all_options()
         return (
@@ -166,15 +192,27 @@ class Project:
             else {}
         )
 
-    def _edit(self, pack: Pack, revert: bool) -> None:
-        options = self.all_options()
-        edits = pack.edits_for(options)
-        ranks = self.catalog.ranks(options)
+    def _edit(
+        self,
+        pack: Pack,
+        edits: Sequence[Edit],
+        revert: bool,
+        keep: Callable[[Edit], bool] = lambda edit: False,
+        wanted: Callable[[Edit], bool] = lambda edit: True,
+    ) -> list[tuple[Edit, str]]:
+        """Apply (or revert) `edits`; when reverting, return the elements the owner changed
+        (with their file), and leave those for which `keep` is true as the owner has them
+        (and a value made anew on every run, such as a secret, as it is). Only the `wanted`
+        edits run; each keeps its rank among all of `edits`."""
+        ranks = self.catalog.ranks(self.all_options())
         position = self.catalog.position[pack.name]
+        changed: list[tuple[Edit, str]] = []
         by_path: dict[str, list[tuple[int, Edit]]] = defaultdict(list)
         for index, edit in enumerate(edits):
             by_path[self._located(edit.path)].append((index, edit))
         for path, indexed in by_path.items():
+            if not any(wanted(edit) for _, edit in indexed):
+                continue
             optional = all(edit.creates_file for _, edit in indexed)
             if path not in self._open and not optional and not self.tree.exists(path):
                 also = " (or compose.yaml)" if path == COMPOSE else ""
@@ -185,8 +223,19 @@ class Project:
             (kind,) = {edit.document for _, edit in indexed}  # one kind of document a file
             document = self._document(path, kind, optional)
             for index, edit in reversed(indexed) if revert else indexed:
-                placement = Placement((position, index), ranks[edit.anchor()].get)
-                document.content = _run(pack, edit, path, placement, document.content, revert)
+                if not wanted(edit):
+                    continue
+                placement = Placement((position, index), ranks.get(edit.anchor(), {}).get)
+                if revert:
+                    before = document.text()
+                    document.content, pristine = _take_out(pack, edit, path, placement, document)
+                    if not pristine:
+                        changed.append((edit, path))
+                    if (edit.fresh_value or not pristine) and keep(edit):
+                        document.content = documents.Document.open(kind, path, before).content
+                else:
+                    document.content = _run(pack, edit, path, placement, document.content, False)
+        return changed
 
     def _located(self, path: str) -> str:
         """Where the file an edit names is in this project: edits of the compose file go
@@ -198,6 +247,61 @@ class Project:
     def _record_manifest(self) -> None:
         document = self._document(manifest.PYPROJECT, "toml")
         manifest.record(document.content, self.components, self.options)
+        self._ledger_changed = True
+
+
+def element_key(edit: Edit, pack: str) -> tuple[str, ...]:
+    """An element as the edits of two versions of a pack both find it: place and identity."""
+    return (*edit.anchor(), edit.identity(pack))
+
+
+def pack_version(pack: Pack) -> str:
+    """The version a pack is recorded with: Aegis's for a built-in pack, else its
+    distribution's."""
+    return pack.origin.version if not pack.origin.builtin else __version__
+
+
+def _take_out(
+    pack: Pack, edit: Edit, path: str, placement: Placement, document: documents.Document
+) -> tuple[Any, bool]:
+    """Revert `edit`; and say whether what it had put there was still as it put it.
+
+    The same primitives tell: an element still as generated, reverted and applied again,
+    gives back the document (up to formatting: `ledger.fingerprint`, or up to where the
+    owner's own elements moved it: the same lines are taken out); one the owner changed
+    does not (the inverse then removes it
+    anyway, or, for an element the inverse keeps when changed, does nothing while applying
+    does nothing either). An element the owner deleted counts as pristine: nothing is lost.
+    A value made anew on every run (a generated secret) goes with its pack."""
+    if edit.fresh_value:
+        return _run(pack, edit, path, placement, document.content, True), True
+    before = document.text()
+    content = _run(pack, edit, path, placement, document.content, True)
+    document.content = content
+    reverted = document.text()
+    content = _run(pack, edit, path, placement, content, False)
+    document.content = content
+    again = document.text()
+    if again != reverted:
+        content = _run(pack, edit, path, placement, content, True)
+    if reverted != before:
+        same = fingerprint(path, again) == fingerprint(path, before)
+        return content, same or _taken(before, reverted) == _taken(again, reverted)
+    return content, again != before
+
+
+def _taken(text: str, reverted: str) -> list[str]:
+    """What reverting took out of `text` (and put in), line by line, wherever it was: an
+    element the owner's own lines have moved is still the element as generated."""
+    import difflib
+
+    old, new = text.splitlines(), reverted.splitlines()
+    lines = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new).get_opcodes():
+        if tag != "equal":
+            lines += [f"-{line.strip()}" for line in old[i1:i2]]
+            lines += [f"+{line.strip()}" for line in new[j1:j2]]
+    return sorted(lines)
 
 
 def _run(
@@ -246,7 +350,8 @@ def init(
     tree = VirtualTree(files)
     tree.begin("core")
     differing = []
-    for path, text in render_folder(base_project_dir(), project_context(name, {})).items():
+    rendered = render_folder(base_project_dir(), project_context(name, {}))
+    for path, text in rendered.items():
         existing = tree.original(path)
         if existing is None:
             tree.write(path, text)
@@ -260,6 +365,9 @@ def init(
         )
     if tree.original(SECRETS_FILE) is None:
         tree.write(SECRETS_FILE, core_secrets())
+    ledger = Ledger()
+    ledger.record("core", __version__, (), rendered)
+    tree.write(LEDGER, ledger.dumps(catalog.position))
     return _add(catalog, tree, components, options, per_pack)
 
 
@@ -290,7 +398,7 @@ def _check_target(files: ProjectFiles, force: bool) -> None:
         if text is not None and manifest.declares_aegis(text):
             raise TargetExists(
                 f"{files.root} already holds an Aegis project. Use `aegis add` to add "
-                "components to it (`aegis update`, once it exists, will bring it up to date)."
+                "components to it, or `aegis update` to bring it up to date."
             )
     if entries and not force:
         raise TargetExists(

@@ -10,7 +10,7 @@ import signal
 
 DIFF_HAS_CHANGES = 1  # `aegis diff`: something would change
 USER_ERROR = 2  # bad input, or a project the command cannot work on as it is
-UPDATE_CONFLICT = 3  # reserved for `aegis update`: a conflict it cannot resolve
+UPDATE_CONFLICT = 3  # `aegis update`: a conflict, listed; nothing was written
 BUSY = 4  # another command holds the project, or changed it while this one ran
 INSTALL_FAILED = 5  # `init --install`: the project was created, installing it failed
 INTERNAL_ERROR = 70  # a bug in Aegis (EX_SOFTWARE); the traceback goes to a log file
@@ -56,6 +56,12 @@ class DependentsPresent(AegisError):
 
 class ModifiedFiles(AegisError):
     pass
+
+
+class UpdateConflict(AegisError):
+    """`aegis update`: the owner and the new version changed the same element."""
+
+    exit_code = UPDATE_CONFLICT
 
 
 class InvalidOption(AegisError):

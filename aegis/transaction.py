@@ -192,8 +192,9 @@ def _check_untouched(files: ProjectFiles, journal: Journal) -> None:
 
 
 def pending(files: ProjectFiles) -> bool:
-    """True when an interrupted transaction left something for `recover` to do."""
-    return any(name != "lock" for name in files.list_folder(STATE_DIR))
+    """True when an interrupted transaction left something for `recover` to do (the lock
+    and the ledger are not part of a transaction's leftovers)."""
+    return any(name.startswith("journal") for name in files.list_folder(STATE_DIR))
 
 
 # -- the steps -----------------------------------------------------------------------------

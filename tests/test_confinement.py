@@ -187,6 +187,8 @@ def test_a_link_where_a_new_file_goes_is_refused(world):
 @pytest.mark.parametrize("planted", [".aegis", ".aegis/lock"])
 def test_a_link_in_place_of_the_lock_is_refused(world, planted):
     project, outside = world
+    if planted == ".aegis":  # in place of the folder, and of the ledger it holds
+        shutil.rmtree(project / planted)
     (project / planted).parent.mkdir(exist_ok=True)
     (project / planted).symlink_to(outside / ("victim.txt" if planted.endswith("lock") else ""))
     before, around = everything(project), everything(outside)

@@ -78,8 +78,13 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 def _comparable(path: Path) -> bytes:
-    content = path.read_bytes()
-    return _ASSIGNMENT.sub(rb"\1", content) if path.name == SECRETS_FILE else content
+    return comparable(path.name, path.read_bytes())
+
+
+def comparable(name: str, content: bytes) -> bytes:
+    """The bytes of a file named `name` as the invariants compare them (`.env` values
+    blanked)."""
+    return _ASSIGNMENT.sub(rb"\1", content) if name == SECRETS_FILE else content
 
 
 def copy_secrets(source: Path, target: Path) -> None:

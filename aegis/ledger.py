@@ -1,0 +1,240 @@
+"""The ledger, `.aegis/ledger.toml`: what Aegis applied to a project.
+
+For each applied pack: its version, the edits it made (as data, `Edit.to_data`) and a
+fingerprint of each file it owns. `remove` reverts the recorded edits and compares owned files
+with their recorded fingerprints, so it never depends on what the installed Aegis would render
+today: a file or node still as generated goes without `--force`, even after an upgrade.
+
+The ledger is canonical: packs in catalogue order, files sorted, edits in the order the pack
+declared them. The same project therefore has the same ledger whatever its history, and
+`init -c S` equals `init` then `add` byte for byte, ledger included.
+
+It lives in `.aegis/`, beside the lock and the journal of a running command (which are
+git-ignored one by one): it is Aegis's own state, committed with the project, and kept out of
+the way of the owner's files.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import inspect
+import io
+import json
+import re
+import tokenize
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import PurePosixPath
+from typing import Any
+
+from aegis.edits import Edit, edit_from_data
+from aegis.errors import PlanError
+
+LEDGER = ".aegis/ledger.toml"
+_PYTHON_FENCE = re.compile(r"^(```(?:python|py)[ \t]*\n)(.*?)(^```)", re.M | re.S)
+_HEADER = (
+    "# What Aegis applied to this project: each pack's version, the edits it made and a\n"
+    "# fingerprint of each file it owns. `aegis remove` and `aegis update` read it.\n"
+    "# Commit it with the project; Aegis rewrites it, do not edit it by hand.\n\n"
+)
+
+
+@dataclass
+class Record:
+    """One applied pack: its version, its edits as data, its owned files' fingerprints."""
+
+    version: str
+    edits: list[dict[str, Any]] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)
+
+    def recorded_edits(self) -> list[Edit]:
+        return [edit_from_data(data) for data in self.edits]
+
+
+@dataclass
+class Ledger:
+    """The records of the packs applied to a project, by pack name."""
+
+    packs: dict[str, Record] = field(default_factory=dict)
+
+    def record(
+        self, pack: str, version: str, edits: Iterable[Edit], files: Mapping[str, str]
+    ) -> None:
+        """Record `pack` as applied with `edits`, owning `files` (path -> text as written)."""
+        self.packs[pack] = Record(
+            version=version,
+            edits=[_plain(edit.to_data()) for edit in edits],
+            files={path: fingerprint(path, text) for path, text in sorted(files.items())},
+        )
+
+    def forget(self, pack: str) -> None:
+        self.packs.pop(pack, None)
+
+    def dumps(self, order: Mapping[str, int]) -> str:
+        """The ledger as TOML; packs in the order given (the catalogue's)."""
+        import tomlkit
+
+        packs = {}
+        for name in sorted(self.packs, key=lambda name: (order.get(name, -1), name)):
+            record = self.packs[name]
+            table: dict[str, Any] = {"version": record.version}
+            if record.files:
+                table["files"] = record.files
+            if record.edits:
+                table["edits"] = [
+                    {key: _inline(value) for key, value in edit.items()} for edit in record.edits
+                ]
+            packs[name] = table
+        return _HEADER + tomlkit.dumps({"packs": packs})
+
+
+def loads(text: str | None) -> Ledger:
+    """The ledger in `text` (None: the project has none yet, e.g. one made by Aegis 0.1.0)."""
+    import tomllib
+
+    if text is None:
+        return Ledger()
+    try:
+        data = tomllib.loads(text)
+        packs = {
+            name: Record(
+                version=str(table["version"]),
+                edits=[dict(edit) for edit in table.get("edits", [])],
+                files={str(path): str(mark) for path, mark in table.get("files", {}).items()},
+            )
+            for name, table in data.get("packs", {}).items()
+        }
+        for record in packs.values():
+            record.recorded_edits()  # every edit must be one this Aegis knows
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, AttributeError, ValueError) as error:
+        raise PlanError(
+            f"{LEDGER} (Aegis's record of what it applied) is damaged ({error}). Restore it "
+            "from version control (e.g. `git checkout -- .aegis/ledger.toml`), then run again."
+        ) from error
+    return Ledger(packs)
+
+
+def _inline(value: Any) -> Any:
+    """Mappings inside an edit as inline tables, which keep their keys' order (a table
+    would put its scalars before its sub-tables: a compose service would come back
+    reordered)."""
+    import tomlkit
+
+    if isinstance(value, Mapping):
+        table = tomlkit.inline_table()
+        table.update({key: _inline(item) for key, item in value.items()})
+        return table
+    if isinstance(value, list | tuple):
+        return [_inline(item) for item in value]
+    return value
+
+
+def _plain(data: dict[str, Any]) -> dict[str, Any]:
+    """Edit data without its unset fields (TOML has no null; they take their defaults)."""
+    return {key: value for key, value in data.items() if value is not None}
+
+
+# -- fingerprints ----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def fingerprint(path: str, text: str) -> str:
+    """A digest of the file's content that a pure formatting change leaves alone.
+
+    Python files: the syntax tree (docstrings with their indentation cleaned) and the text of
+    each comment, so `ruff format` (quotes, line breaks, trailing commas, blank lines) keeps
+    the fingerprint while any change of code or comments changes it. The project's
+    `pyproject.toml`: without `[tool.aegis]` (Aegis's own). Markdown: the text, with
+    Python code blocks as Python files. TOML and YAML files: the data and the comment lines.
+    Other files: the text. Line endings and a byte order mark never count.
+    """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    shapes = {".py": ("py", _python_shape), ".toml": ("toml", _toml_shape)}
+    shapes |= {".md": ("md", _markdown_shape)}
+    shapes |= {".yml": ("yaml", _yaml_shape), ".yaml": ("yaml", _yaml_shape)}
+    kind, shape_of = shapes.get(PurePosixPath(path).suffix, ("text", _text_shape))
+    shape = _pyproject_shape(text) if path == "pyproject.toml" else shape_of(text)
+    if shape is None:  # does not parse: compare the text
+        kind, shape = "text", text
+    return f"{kind}:{_digest(shape)}"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _text_shape(text: str) -> str:
+    return text
+
+
+def _markdown_shape(text: str) -> str:
+    """The text with each fenced Python block reduced to its shape (`ruff format` formats
+    them too)."""
+
+    def shape(block: re.Match[str]) -> str:
+        code = _python_shape(block.group(2))
+        return block.group(1) + (block.group(2) if code is None else code) + block.group(3)
+
+    return _PYTHON_FENCE.sub(shape, text)
+
+
+def _comment_lines(text: str) -> str:
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip().startswith("#"))
+
+
+def _toml_shape(text: str) -> str | None:
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    return json.dumps(data, default=str) + "\n" + _comment_lines(text)
+
+
+def _pyproject_shape(text: str) -> str | None:
+    """A project's pyproject.toml without `[tool.aegis]`, which Aegis rewrites on every
+    command (version, components, options): it is never the owner's change."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    tool = data.get("tool")
+    if isinstance(tool, dict):
+        tool.pop("aegis", None)
+    return json.dumps(data, default=str) + "\n" + _comment_lines(text)
+
+
+def _yaml_shape(text: str) -> str | None:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        data = list(YAML(typ="safe", pure=True).load_all(text))
+    except YAMLError:
+        return None
+    return json.dumps(data, default=str) + "\n" + _comment_lines(text)
+
+
+def _python_shape(source: str) -> str | None:
+    try:
+        tree = ast.parse(source)
+        comments = [
+            token.string.lstrip("#").strip()
+            for token in tokenize.generate_tokens(io.StringIO(source).readline)
+            if token.type == tokenize.COMMENT
+        ]
+    except (SyntaxError, ValueError, tokenize.TokenError):
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                constant = body[0].value
+                if isinstance(constant.value, str):
+                    constant.value = inspect.cleandoc(constant.value)
+    return ast.dump(tree) + "\n" + "\n".join(comments)

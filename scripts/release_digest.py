@@ -1,0 +1,49 @@
+"""Record what this Aegis version generates: rewrites its table in
+releases/generated-digests.toml (one digest per allowed set of packs and option combination).
+
+.venv/bin/python scripts/release_digest.py            # the current version, unless released
+.venv/bin/python scripts/release_digest.py --release  # ... and mark it released (frozen)
+
+Run it after any change to what Aegis generates, once the version is bumped if the current
+one is released (see docs/update.md, "Releasing").
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from aegis import __version__
+from aegis.catalog import Catalog
+from aegis.testing.digests import Release, differences, generated_digests, load, save
+
+DIGESTS = Path(__file__).resolve().parent.parent / "releases" / "generated-digests.toml"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--release", action="store_true", help="mark this version released")
+    released = parser.parse_args().release
+    releases = load(DIGESTS)
+    known = releases.get(__version__)
+    current = generated_digests(Catalog.load())
+    if known is not None and known.released:
+        if differences(known.digests, current):
+            print(
+                f"Aegis {__version__} is released and now generates other output. Bump the "
+                "version in aegis/__init__.py, then run this again.",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"Aegis {__version__} is released and generates what it recorded.")
+        return 0
+    releases[__version__] = Release(released, current)
+    save(DIGESTS, releases)
+    changed = len(differences(known.digests, current)) if known else len(current)
+    print(f"Recorded {len(current)} combinations for Aegis {__version__} ({changed} changed).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
