@@ -355,6 +355,23 @@ def test_a_file_that_is_not_utf8_is_named(project: Path) -> None:
     assert snapshot(project) == before
 
 
+@pytest.mark.parametrize("command", ["add", "remove"])
+def test_a_dependency_that_is_not_a_requirement_is_named(project: Path, command: str) -> None:
+    if command == "remove":
+        assert aegis("add", "redis", "--path", project)[0] == 0
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text()
+    pyproject.write_text(
+        text.replace("dependencies = [\n", 'dependencies = [\n    "foo >=< 1",\n', 1)
+    )
+    before = snapshot(project)
+    code, output = aegis(command, "redis", "--path", project)
+    assert code == 2, output
+    assert "in pyproject.toml" in output
+    assert "'foo >=< 1' is not a valid requirement" in output
+    assert snapshot(project) == before
+
+
 def test_a_folder_where_a_file_should_be_is_named(project: Path) -> None:
     checks = project / "app/core/checks.py"
     checks.unlink()

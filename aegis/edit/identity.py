@@ -12,6 +12,12 @@ from __future__ import annotations
 import ast
 import textwrap
 from functools import cache
+from typing import TYPE_CHECKING
+
+from aegis.edit.base import EditError
+
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
@@ -52,10 +58,21 @@ def statement_identity(code: str) -> str:
 @cache
 def dependency_identity(requirement: str) -> str:
     """Identity of a requirement: its normalized distribution name."""
-    from packaging.requirements import Requirement
     from packaging.utils import canonicalize_name
 
-    return canonicalize_name(Requirement(requirement).name)
+    return canonicalize_name(parse_requirement(requirement).name)
+
+
+def parse_requirement(requirement: str) -> Requirement:
+    """`requirement` parsed (PEP 508); an entry that is not one is an `EditError`."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        return Requirement(requirement)
+    except InvalidRequirement as error:
+        raise EditError(
+            f"the dependency {requirement!r} is not a valid requirement ({error})"
+        ) from None
 
 
 def item_identity(item: object) -> str:

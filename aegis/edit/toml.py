@@ -9,11 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 import tomlkit
-from packaging.requirements import Requirement
 from tomlkit.items import Array, Key, Null, Table, Whitespace
 
 from aegis.edit.base import AnchorNotFound, Placement, insertion_index
-from aegis.edit.identity import dependency_identity
+from aegis.edit.identity import dependency_identity, parse_requirement
 
 
 def _table(doc: Any, *path: str) -> Any:
@@ -72,9 +71,9 @@ def remove_dependency(
     so that removing after a no-op add gives back the document unchanged.
     """
     array = _dependencies(doc, extra)
-    wanted = Requirement(requirement)
+    wanted = parse_requirement(requirement)
     for index, entry in enumerate(array):
-        if Requirement(str(entry)) == wanted:
+        if parse_requirement(str(entry)) == wanted:
             # tomlkit leaves a comma on the new last entry of a multi-line array; an
             # array written without a trailing comma must stay so.
             no_trailing_comma = index == len(array) - 1 and _groups(array)[-1].comma is None
