@@ -123,6 +123,8 @@ def test_compose_dev_service_runs_every_process_kind_in_one_command(
         assert sock.connect_ex(("127.0.0.1", port)) != 0
 
 
+# The dashboard's screenshots are kept after the run, one folder per case and width.
+ARTEFACTS = Path(__file__).resolve().parent.parent / "build" / "test-artefacts" / "dashboard"
 BROWSER_CASES = [case for case in COVERING if not case.components or case.ordered == EVERYTHING]
 
 
@@ -132,7 +134,8 @@ BROWSER_CASES = [case for case in COVERING if not case.components or case.ordere
 def test_dashboard_in_a_real_browser(tmp_path, python, case, viewport):
     """With every process kind running: every card can be scrolled into view, every card's
     details open and show what its check measured, nothing is loaded from anywhere but the
-    server, and screenshots are saved (top, details open, end of the page)."""
+    server, and screenshots are saved in build/test-artefacts/ (top, details open, end of
+    the page)."""
     from tests.browser import DESKTOP, PHONE, missing, visit_dashboard
 
     project = init(tmp_path, case.ordered, case.options)
@@ -142,8 +145,11 @@ def test_dashboard_in_a_real_browser(tmp_path, python, case, viewport):
         other_processes(project, python, env),
     ):
         checks = settled_checks(base_url)
+        artefacts = ARTEFACTS / f"{case.label}-{viewport}"
+        shutil.rmtree(artefacts, ignore_errors=True)
+        artefacts.mkdir(parents=True)
         visit = visit_dashboard(
-            base_url, checks, PHONE if viewport == "phone" else DESKTOP, tmp_path
+            base_url, checks, PHONE if viewport == "phone" else DESKTOP, artefacts
         )
     assert visit.cards_in_view == set(checks), f"never in view: {set(checks) - visit.cards_in_view}"
     assert any(text.startswith("Overall: ") for text in visit.texts)
