@@ -45,13 +45,6 @@ class _Boundary(Group):
         plain_coercion(self)  # once the tree is complete (Typer adds the completion options last)
         return super().main(*args, **kwargs)
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        # Again: Typer appends the shell-completion options after __init__.
-        from aegis.cli_coercion import plain_coercion
-
-        plain_coercion(self)
-        return super().main(*args, **kwargs)
-
     def invoke(self, ctx: ClickContext) -> Any:
         with _boundary(ctx):
             return super().invoke(ctx)
