@@ -375,7 +375,6 @@ def remove(
     cls=Command,
     epilog=examples(
         "aegis update --dry-run   # the diff it would apply",
-        "aegis update",
         "aegis update --keep-mine # where you and the new version differ, keep yours",
         "aegis update --set database_engine=postgresql   # swap the implementation",
     ),
