@@ -101,6 +101,13 @@ class ProjectFiles:
             os.close(self._fd)
             self._fd = None
 
+    def __del__(self) -> None:
+        # The engine's functions hand their ProjectFiles to the Outcome they return, and a
+        # library caller (the testing workbench, a pack's contract tests) lets both go
+        # without closing: the descriptors must go with them.
+        with suppress(OSError, AttributeError, TypeError):
+            self.close()
+
     # -- reading -------------------------------------------------------------------------
 
     def read(self, path: str) -> bytes | None:

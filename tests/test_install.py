@@ -100,6 +100,7 @@ def test_ctrl_c_while_installing_says_the_project_is_there(
         ["init", "demo", "-o", str(tmp_path), "--yes", "--install"],
         env={**os.environ, **silent_index, "TERM": "xterm"},
         encoding="utf-8",
+        use_poll=True,  # select() fails on descriptors above 1023
         timeout=60,
     )
     child.expect_exact("Creating .venv (uv): done.")

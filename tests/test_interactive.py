@@ -35,6 +35,7 @@ def spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
         ["init", "demo", "-o", str(tmp_path), *args],
         env=ENV,
         encoding="utf-8",
+        use_poll=True,  # select() fails on descriptors above 1023
         timeout=30,
         dimensions=(50, 200),
     )
