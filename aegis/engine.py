@@ -136,7 +136,10 @@ class Project:
             self._close(path)
         if self._ledger_changed:
             text = self.ledger.dumps(self.catalog.position)
-            if self.tree.read(LEDGER) != text:
+            current = self.tree.read(LEDGER)
+            if current and current.count("\n") == current.count("\r\n"):
+                text = text.replace("\n", "\r\n")  # a checkout with Windows line endings
+            if current != text:
                 self.tree.write(LEDGER, text)
 
     def flush(self) -> None:

@@ -93,13 +93,13 @@ def test_a_secret_is_appended_to_the_owners_env_and_taken_out_again(tmp_path: Pa
     assert (project / ".env").read_text() == "DEBUG=true\n"
 
 
-def test_removing_auth_deletes_the_env_it_created(tmp_path: Path) -> None:
+def test_removing_auth_takes_its_secret_out_of_the_env(tmp_path: Path) -> None:
     project = init(tmp_path, ["database"])
     before = snapshot(project)
     add(project, ["auth"])
-    assert (project / ".env").is_file()
+    assert secret_of(project)
     remove(project, ["auth"])
-    assert not (project / ".env").exists()
+    assert not SECRET_LINE.search((project / ".env").read_text())
     assert snapshot(project) == before
 
 
@@ -109,11 +109,13 @@ def test_adding_again_keeps_the_same_secret(project: Path) -> None:
     assert secret_of(project) == secret
 
 
-def test_the_preview_shows_the_new_env(tmp_path: Path) -> None:
+def test_the_preview_shows_the_new_secret(tmp_path: Path) -> None:
     project = init(tmp_path, ["database"])
+    env = (project / ".env").read_bytes()
     patch = engine.add(CATALOG, project, ["auth"], {}, per_pack=True).changes.diff()
-    assert "diff --git a/.env b/.env\nnew file mode 100644\n" in patch
-    assert not (project / ".env").exists()
+    assert "diff --git a/.env b/.env\n" in patch
+    assert re.search(r"^\+SECRET_KEY=", patch, re.M)
+    assert (project / ".env").read_bytes() == env
 
 
 def test_with_redis_the_limits_are_counted_in_redis(tmp_path: Path) -> None:

@@ -50,6 +50,7 @@ def test_registers_everything_in_the_core_anchors(tmp_path: Path, engine: str) -
     lifecycle = "app/components/backend/lifecycle.py"
     assert module_list(project, lifecycle, "STARTUP_HOOKS") == [
         "log_startup",
+        "start_cpu_sampler",
         "init_database",
     ]
     assert module_list(project, lifecycle, "SHUTDOWN_HOOKS") == [
