@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from aegis import __version__, documents
+from aegis import __version__, documents, migrations
 from aegis.catalog import Catalog
 from aegis.changes import ChangeSet
 from aegis.confined import ProjectFiles
@@ -77,6 +77,7 @@ def update(
             raise InvalidOption(f"--set {key}: `{owner.name}` is not in this project.")
     defaults = catalog.default_options(project.components)
     project.options = defaults | project.options | changed
+    migrations.run_pending(project, plan.packs)
     tree.begin("update")
     replay = _Replay(project, plan.packs, resolve)
     for pack in reversed(plan.packs):
@@ -136,7 +137,7 @@ class _Replay:
         project = self.project
         rendered = render_folder(base_project_dir(), project_context(project.name, {}))
         self._files(CORE, rendered)
-        project.ledger.record(CORE, __version__, (), rendered)
+        project.ledger.record(CORE, __version__, (), rendered, [m.id for m in migrations.CORE])
         project._record_manifest()
 
     def put_in(self, pack: Pack) -> None:
@@ -151,7 +152,8 @@ class _Replay:
 
         new = self.new[pack.name]
         project._edit(pack, new, False, wanted=wanted)
-        project.ledger.record(pack.name, pack_version(pack), new, owned)
+        done = [migration.id for migration in pack.migrations]
+        project.ledger.record(pack.name, pack_version(pack), new, owned, done)
         project._record_manifest()
 
     def _as_generated(self, path: str, text: str) -> str:

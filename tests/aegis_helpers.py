@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from aegis.catalog import Catalog
+from aegis.migrations import Migration
 from aegis.testing import cases
 from aegis.testing.owner import make_owner_edits
 from aegis.testing.workbench import Workbench, snapshot, tree_difference
@@ -68,3 +69,22 @@ def assigned(project: Path, path: str, name: str) -> str:
         ):
             return ast.unparse(node.value)
     raise AssertionError(f"no annotated assignment {name} in {path}")
+
+
+def migrated(
+    project: Path, migration: Migration, runs: int, catalog: Catalog = CATALOG
+) -> dict[str, bytes]:
+    """The project after `migration` ran `runs` times, each as its own command."""
+    from aegis import migrations
+    from aegis.changes import ChangeSet
+    from aegis.confined import ProjectFiles
+    from aegis.ledger import LEDGER, loads
+    from aegis.tree import VirtualTree
+
+    for _ in range(runs):
+        tree = VirtualTree(ProjectFiles(project))
+        ledger = loads(tree.read(LEDGER))
+        migration.run(migrations.Files(tree), list(ledger.packs.values()))
+        tree.write(LEDGER, ledger.dumps(catalog.position))
+        ChangeSet(tree).apply()
+    return snapshot(project)

@@ -11,8 +11,15 @@ import pytest
 from aegis import update
 from aegis.errors import UPDATE_CONFLICT, PlanError, UpdateConflict
 from aegis.testing.workbench import Workbench, copy_secrets, git_apply
-from tests.aegis_helpers import CATALOG, allowed_sets, make_owner_edits, snapshot, tree_difference
-from tests.test_ledger import probe_catalog
+from tests.aegis_helpers import (
+    CATALOG,
+    allowed_sets,
+    make_owner_edits,
+    migrated,
+    snapshot,
+    tree_difference,
+)
+from tests.test_ledger import PROBE_MIGRATION, probe_catalog
 
 LARGEST = max(allowed_sets(), key=len)
 SETS = [frozenset(), frozenset({"redis"}), LARGEST]
@@ -54,10 +61,64 @@ def test_the_preview_is_what_update_writes(tmp_path):
     previewed = tmp_path / "previewed"
     shutil.copytree(project, previewed)
     patch = update.update(v2, project).changes.diff()
-    assert patch.startswith("# aegis: update\n")
+    assert patch.startswith("# aegis: migration probe:rename-probe-parts\n")
     git_apply(previewed, patch)
     assert updated(v2, project)
     assert_same(project, previewed)
+
+
+# -- migrations ---------------------------------------------------------------------------
+
+
+def ledger_migrations(project) -> dict[str, list[str]]:
+    from tests.test_ledger import ledger_of
+
+    packs = ledger_of(project)["packs"]
+    return {name: table["migrations"] for name, table in packs.items() if "migrations" in table}
+
+
+@pytest.mark.parametrize("components", SETS, ids=lambda s: "+".join(sorted(s)) or "core")
+def test_a_migration_runs_once_and_is_recorded(tmp_path, components):
+    v1, v2 = versions(tmp_path)
+    project = made_with(v1, tmp_path / "project", components)
+    assert ledger_migrations(project) == {}
+    outcome = update.update(v2, project)
+    assert [step.name for step in outcome.changes.steps][0] == (
+        "migration probe:rename-probe-parts"
+    )
+    outcome.changes.apply()
+    assert ledger_migrations(project) == {"probe": ["rename-probe-parts"]}
+    second = update.update(v2, project).changes
+    assert not second and not second.steps, "a second update ran something"
+    assert ledger_migrations(made_with(v2, tmp_path / "new", components)) == {
+        "probe": ["rename-probe-parts"]
+    }
+
+
+@pytest.mark.parametrize("components", SETS, ids=lambda s: "+".join(sorted(s)) or "core")
+def test_running_a_migration_twice_equals_once(tmp_path, components):
+    """Over the fixture's combinations, on the old shape (with the owner's edits and a module
+    of theirs importing the moved one) and on the new shape, where it does nothing."""
+    v1, v2 = versions(tmp_path)
+    old = made_with(v1, tmp_path / "old", components)
+    make_owner_edits(old)
+    (old / "app/core/mine.py").write_text("import app.core.probe_steady\n")
+    shutil.copytree(old, tmp_path / "twice")
+    once = migrated(old, PROBE_MIGRATION, 1, v2)
+    assert once != snapshot(tmp_path / "twice"), "the migration changed nothing"
+    assert migrated(tmp_path / "twice", PROBE_MIGRATION, 2, v2) == once
+    new = made_with(v2, tmp_path / "new", components)
+    assert migrated(new, PROBE_MIGRATION, 1, v2) == snapshot(new)
+
+
+def test_a_move_onto_an_existing_different_file_stops(tmp_path):
+    v1, v2 = versions(tmp_path)
+    project = made_with(v1, tmp_path / "project", {"redis"})
+    (project / "app/core/probe_constants.py").write_text("MINE = 1\n")
+    edited = snapshot(project)
+    with pytest.raises(PlanError, match="probe_constants.py, which exists already"):
+        update.update(v2, project)
+    assert snapshot(project) == edited
 
 
 def test_an_untouched_project_is_not_changed(tmp_path):
@@ -72,10 +133,14 @@ def test_the_owners_work_survives(tmp_path):
     kept = make_owner_edits(project)
     steady = project / "app/core/probe_steady.py"
     steady.write_text(steady.read_text() + "\nMINE = 2\n")
+    mine = project / "app/core/mine.py"
+    mine.write_text("from app.core.probe_steady import LEVEL\n\nTWICE = 2 * LEVEL\n")
     assert updated(v2, project)
     for path, text in kept:
         assert text in (project / path).read_text(), f"lost {text!r} in {path}"
-    assert "MINE = 2" in steady.read_text()
+    assert not steady.exists(), "the migration moves it"
+    assert "MINE = 2" in (project / "app/core/probe_constants.py").read_text()
+    assert mine.read_text().startswith("from app.core.probe_constants import LEVEL\n")
     assert "probe_level: int = 2" in (project / "app/core/config.py").read_text()
     assert not updated(v2, project)
 
