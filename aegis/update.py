@@ -60,7 +60,9 @@ def update(
     resolve: Resolution = None,
     settings: Mapping[str, str] | None = None,
 ) -> Outcome:
-    """The changes of the update, as one step (`update`): the net change of each file.
+    """The changes of the update, a step for each migration, then for each pack (its
+    reverted edits, last pack first), the core and each pack again (its files and new
+    edits), so that the diff says where each change comes from.
 
     `settings` changes options of packs the project has (e.g. `database_engine`): the same
     replay then swaps the implementation, keeping the owner's code that uses it."""
@@ -78,13 +80,20 @@ def update(
     defaults = catalog.default_options(project.components)
     project.options = defaults | project.options | changed
     migrations.run_pending(project, plan.packs)
-    tree.begin("update")
     replay = _Replay(project, plan.packs, resolve)
+    # each step named after where its changes come from (`# aegis: <name>` in the diff)
     for pack in reversed(plan.packs):
+        tree.begin(pack.name)
         replay.take_out(pack)
+        project.flush()
+    tree.begin(CORE)
     replay.core()
+    project.flush()
     for pack in plan.packs:
+        tree.begin(pack.name)
         replay.put_in(pack)
+        project.flush()
+    tree.begin("update")  # the ledger
     if replay.conflicts:
         raise UpdateConflict(
             "These were changed both by you and by the new version of Aegis:\n"

@@ -61,9 +61,53 @@ def test_the_preview_is_what_update_writes(tmp_path):
     previewed = tmp_path / "previewed"
     shutil.copytree(project, previewed)
     patch = update.update(v2, project).changes.diff()
-    assert patch.startswith("# aegis: migration probe:rename-probe-parts\n")
+    sections = attributed(patch)
+    assert list(sections)[0] == "migration probe:rename-probe-parts"
+    assert "probe" in sections
+    assert {path for path, _ in sections.pop("update")} == {".aegis/ledger.toml"}
+    for name, lines in sections.items():
+        probing = [line for _, line in lines if "probe" in line.lower()]
+        assert not probing or name in ("probe", "migration probe:rename-probe-parts"), probing
     git_apply(previewed, patch)
     assert updated(v2, project)
+    assert_same(project, previewed)
+
+
+def attributed(patch: str) -> dict[str, list[tuple[str, str]]]:
+    """The changed lines of a patch (with their file), by the `# aegis: <name>` section
+    they are in."""
+    sections: dict[str, list[tuple[str, str]]] = {}
+    lines: list[tuple[str, str]] = []
+    path = ""
+    for line in patch.splitlines():
+        if line.startswith("# aegis: "):
+            lines = sections.setdefault(line.removeprefix("# aegis: "), [])
+        elif line.startswith("diff --git a/"):
+            path = line.split(" b/", 1)[1]
+        elif line[:1] in "+-" and not line.startswith(("+++", "---")):
+            lines.append((path, line))
+    return sections
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_the_preview_of_a_swap_says_which_pack_changes_what(tmp_path, engine):
+    from tests.aegis_helpers import init
+
+    other = ENGINES[1 - ENGINES.index(engine)]
+    project = init(tmp_path / "project", ["database", "scheduler"], {"database_engine": engine})
+    make_owner_edits(project)
+    previewed = tmp_path / "previewed"
+    shutil.copytree(project, previewed)
+    patch = update.update(CATALOG, project, settings={"database_engine": other}).changes.diff()
+    sections = attributed(patch)
+    assert (
+        {"database", "scheduler_database"}
+        <= set(sections)
+        <= {"core", "database", "scheduler", "scheduler_database", "update"}
+    )
+    assert any("psycopg" in line for _, line in sections["database"])
+    git_apply(previewed, patch)
+    assert updated_with(project, {"database_engine": other})
     assert_same(project, previewed)
 
 
