@@ -335,3 +335,47 @@ def updated_with(project, settings) -> bool:
     changes = update.update(CATALOG, project, settings=settings).changes
     changes.apply()
     return bool(changes)
+
+
+@pytest.fixture
+def postgresql_database():
+    """The URL of a PostgreSQL database of this test's own (dropped afterwards)."""
+    import subprocess
+    import uuid
+
+    name = f"migrations_{uuid.uuid4().hex[:12]}"
+    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-q", "-c"]
+    subprocess.run([*psql, f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    subprocess.run(
+        [*psql, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True, capture_output=True
+    )
+
+
+@pytest.mark.generated
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_swapped_edited_project_passes_its_own_tests(
+    tmp_path, tmp_path_factory, monkeypatch, postgresql_database, engine
+):
+    """The owner's project with the scheduler, swapped to the other engine: lint, strict
+    types and its own suite pass, on PostgreSQL (its own database) and on SQLite."""
+    from aegis.testing import covering_cases
+    from aegis.testing.generated import ensure_environment, lint_and_test
+    from tests.aegis_helpers import add, init
+
+    python = ensure_environment(
+        Workbench(CATALOG), covering_cases(CATALOG), tmp_path_factory.mktemp("requirements")
+    )
+    other = ENGINES[1 - ENGINES.index(engine)]
+    project = init(tmp_path / "project")
+    make_owner_edits(project)  # then the components, as an owner grows a project
+    assert add(project, ["database", "scheduler"], {"database_engine": engine})
+    assert updated_with(project, {"database_engine": other})
+    pyproject = (project / "pyproject.toml").read_text()
+    assert f'database_engine = "{other}"' in pyproject
+    assert ("psycopg" in pyproject) == (other == "postgresql")
+    if other == "postgresql":  # its suite makes a schema per test there
+        monkeypatch.setenv("TEST_DATABASE_URL", postgresql_database)
+    else:
+        monkeypatch.delenv("TEST_DATABASE_URL", raising=False)
+    lint_and_test(python, project)
