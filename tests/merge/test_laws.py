@@ -154,3 +154,24 @@ def test_an_owner_addition_at_the_end_survives_every_new_version(
         assert result.conflicts == (), path
         assert result.text == theirs + appended, path
         _valid(path, result.text)
+
+
+@LAWS
+@given(data=st.data())
+def test_versions_that_parse_are_merged_node_by_node(
+    generated: list[Versions], data: st.DataObject
+) -> None:
+    """The whole file is one node only when a version does not parse: the node merge never
+    fails on what parses, and what it gives is valid; conflicts are the same both ways."""
+    path, base, theirs = data.draw(st.sampled_from(generated))
+    mine = data.draw(edited(base, path))
+    assume(all(_parses(path, text) for text in (base, mine, theirs)))
+    context = Context(None)
+    text = merge_nodes(path, base, mine, theirs, context)
+    _valid(path, text)
+    assert _parses(path, text)
+    swapped = Context(None)
+    merge_nodes(path, base, theirs, mine, swapped)
+    assert sorted(c.element for c in swapped.conflicts) == sorted(
+        c.element for c in context.conflicts
+    )
