@@ -40,6 +40,7 @@ settings = Settings()
 
 
 def merged(base: str, mine: str, theirs: str, **kwargs: object) -> str:
+    assert len({base, mine, theirs}) == 3, "each side changes the base its own way"
     result = merge3("app/module.py", base, mine, theirs, **kwargs)  # type: ignore[arg-type]
     assert result.conflicts == ()
     ast.parse(result.text)
