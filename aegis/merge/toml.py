@@ -8,8 +8,7 @@ side and an unrelated addition on the other both survive.
 from __future__ import annotations
 
 import re
-
-import tomlkit
+import tomllib
 
 from aegis.edit.base import EditError
 from aegis.edit.identity import dependency_identity
@@ -22,7 +21,7 @@ class Unsupported(Exception):
 
 def parse(text: str) -> Chunk:
     """The tree of a TOML document; raises if it is not valid TOML."""
-    tomlkit.parse(text)
+    check(text)
     lines = text.splitlines(keepends=True)
     depths = _depths(lines)
     sections: list[Chunk] = []
@@ -37,6 +36,11 @@ def parse(text: str) -> Chunk:
     del pending
     sections.append(_section(lines, depths, start, len(lines), sections))
     return Chunk(key="", label="the file", head="", children=tuple(sections))
+
+
+def check(text: str) -> None:
+    """Raises if `text` is not valid TOML."""
+    tomllib.loads(text)
 
 
 def _is_header(line: str) -> bool:
@@ -290,8 +294,8 @@ def _value(line: str) -> str | None:
     """The value of a line that holds exactly one array item, without its comma."""
     text = _split_comment(line)[0].strip()
     try:
-        values = tomlkit.parse(f"x = [{text}]")["x"]
-    except Exception:
+        values = tomllib.loads(f"x = [{text}]")["x"]
+    except tomllib.TOMLDecodeError:
         return None
     if len(values) != 1:
         return None
@@ -299,7 +303,7 @@ def _value(line: str) -> str | None:
 
 
 def _item_key(value: str, requirements: bool) -> str:
-    parsed = tomlkit.parse(f"x = {value}")["x"]
+    parsed = tomllib.loads(f"x = {value}")["x"]
     if requirements and isinstance(parsed, str):
         try:
             return dependency_identity(str(parsed))

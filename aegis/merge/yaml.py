@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 
-from aegis.edit import yaml as yaml_edit
 from aegis.merge.chunks import Chunk
 
 
 def parse(text: str) -> Chunk:
     """The tree of a YAML file; raises if it does not load."""
-    yaml_edit.load(text) if not _DOCUMENT.search(text) else _load_all(text)
+    check(text)
     lines = text.splitlines(keepends=True)
     documents: list[Chunk] = []
     start = 0
@@ -31,10 +30,11 @@ def parse(text: str) -> Chunk:
 _DOCUMENT = re.compile(r"^(---|\.\.\.)(\s|$)", re.MULTILINE)
 
 
-def _load_all(text: str) -> None:
+def check(text: str) -> None:
+    """Raises if `text` does not load (every document of it)."""
     from ruamel.yaml import YAML
 
-    list(YAML().load_all(text))
+    list(YAML(typ="base").load_all(text))
 
 
 def _document(lines: list[str], start: int, end: int, number: int) -> Chunk:

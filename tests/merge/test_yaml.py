@@ -35,7 +35,7 @@ def merged(base: str, mine: str, theirs: str) -> str:
     assert len({base, mine, theirs}) == 3, "each side changes the base its own way"
     result = merge3("docker-compose.yml", base, mine, theirs)
     assert result.conflicts == ()
-    list(YAML().load_all(result.text))
+    list(YAML(typ="base").load_all(result.text))
     return result.text
 
 
@@ -129,3 +129,19 @@ def test_a_field_of_a_mapping_item_changed_differently_is_named() -> None:
     assert [c.element for c in result.conflicts] == [
         "spec.template.spec.containers[name: web].image"
     ]
+
+
+def test_tags_and_anchors_of_any_kind_are_text_like_the_rest() -> None:
+    base = "Resources:\n  Bucket:\n    Name: !Ref BucketName\n    Size: 1\n"
+    mine = base.replace("Size: 1", "Size: 2")
+    theirs = base + "  Queue:\n    Name: !Sub queue\n"
+    assert merged(base, mine, theirs) == mine + "  Queue:\n    Name: !Sub queue\n"
+
+
+def test_both_adding_the_same_key_differently_never_duplicates_it() -> None:
+    base = "services:\n  web:\n    image: a\n"
+    mine = base + "  mail:\n    image: mailhog\n"
+    theirs = base + "  mail:\n    image: mailpit\n"
+    result = merge3("compose.yml", base, mine, theirs, prefer="theirs")
+    assert [c.element for c in result.conflicts] == ["services.mail"]
+    assert result.text == theirs
