@@ -57,7 +57,7 @@ def _statements(within: str) -> SequenceMerge[cst.BaseStatement]:
     ) -> cst.BaseStatement | None:
         return _merge_statement(label(theirs), base, mine, theirs, context)
 
-    return SequenceMerge(key=_key, text=code, label=label, deeper=deeper)
+    return SequenceMerge(key=statement_key, text=code, label=label, deeper=deeper)
 
 
 def _bare(statement: cst.BaseStatement) -> cst.BaseStatement:
@@ -67,7 +67,7 @@ def _bare(statement: cst.BaseStatement) -> cst.BaseStatement:
     return statement
 
 
-def _key(statement: cst.BaseStatement) -> str:
+def statement_key(statement: cst.BaseStatement) -> str:
     imported = import_from(statement)
     if imported is not None:
         return f"from {_module_name(imported)} import"
