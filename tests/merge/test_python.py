@@ -236,3 +236,14 @@ def test_calls_are_identified_by_callee_and_first_argument() -> None:
         "app/main.py", base, base.replace("/health", "/h1"), base.replace("/health", "/h2")
     )
     assert [c.element for c in both.conflicts] == ['app.include_router(health, prefix="/h1")']
+
+
+def test_a_docstring_both_sides_rewrote_is_one_conflict_not_two_docstrings() -> None:
+    base = '"""Routes."""\n\nA = 1\n'
+    mine = '"""The routes of the shop."""\n\nA = 1\n'
+    theirs = '"""Routes of the API."""\n\nA = 2\n'
+    result = merge3("app/routing.py", base, mine, theirs)
+    assert [(c.element, c.mine, c.theirs) for c in result.conflicts] == [
+        ('"""Routes."""', '"""The routes of the shop."""', '"""Routes of the API."""')
+    ]
+    assert result.text == '"""The routes of the shop."""\n\nA = 2\n'
