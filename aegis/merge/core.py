@@ -143,11 +143,7 @@ class SequenceMerge(Generic[Item]):
             keep_mine = context.conflict(self.label(b[name]), mine_text, theirs_text)
             for dropped in theirs_run if keep_mine else mine_run:
                 chosen.pop(dropped, None)
-        order = _order(
-            [name for name in skeleton if name in chosen],
-            [name for name in other if name in chosen],
-            b,
-        )
+        order = _order(list(skeleton), list(other), b, chosen)
         placed = set(order)
         order += [name for name in b if name in chosen and name not in placed]
         return [chosen[name] for name in order], mine_skeleton
@@ -209,9 +205,11 @@ def _runs(
     return runs
 
 
-def _order(skeleton: list[str], other: list[str], base: Mapping[str, object]) -> list[str]:
-    """The skeleton's names, with those only `other` has each after the name before it
-    there (and after what the skeleton's side added at that place too)."""
+def _order(
+    skeleton: list[str], other: list[str], base: Mapping[str, object], kept: Mapping[str, object]
+) -> list[str]:
+    """The `kept` names in the skeleton's order, with those only `other` has each after the
+    name before it there (and after what the skeleton's side added at that place too)."""
     in_skeleton = set(skeleton)
     shared = in_skeleton.intersection(other)
     groups: dict[str | None, list[str]] = {}
@@ -219,7 +217,7 @@ def _order(skeleton: list[str], other: list[str], base: Mapping[str, object]) ->
     for name in other:
         if name in in_skeleton:
             anchor = name
-        else:
+        elif name in kept:
             groups.setdefault(anchor, []).append(name)
     order: list[str] = []
     pending = groups.get(None, [])
@@ -227,7 +225,8 @@ def _order(skeleton: list[str], other: list[str], base: Mapping[str, object]) ->
         if pending and (name in base or name in shared):
             order += pending
             pending = []
-        order.append(name)
+        if name in kept:
+            order.append(name)
         pending = pending + groups.get(name, [])
     return order + pending
 
