@@ -143,7 +143,7 @@ def test_both_adding_the_same_key_differently_never_duplicates_it() -> None:
     mine = base + "  mail:\n    image: mailhog\n"
     theirs = base + "  mail:\n    image: mailpit\n"
     result = merge3("compose.yml", base, mine, theirs, prefer="theirs")
-    assert [c.element for c in result.conflicts] == ["services.mail"]
+    assert [c.element for c in result.conflicts] == ["services.mail.image"]
     assert result.text == theirs
 
 
@@ -159,4 +159,16 @@ def test_an_item_one_side_replaced_and_the_other_removed_is_merged() -> None:
     base = "x:\n  - a\n  - b\n  - c\n"
     assert merged(base, "x:\n  - a\n  - c\n", "x:\n  - a\n  - B\n  - c\n  - d\n") == (
         "x:\n  - a\n  - B\n  - c\n  - d\n"
+    )
+
+
+def test_a_service_both_sides_added_is_merged_key_by_key() -> None:
+    mine = COMPOSE.replace(
+        "\nvolumes:", "\n  mail:\n    image: mailpit\n    ports:\n      - 1025\n\nvolumes:"
+    )
+    theirs = COMPOSE.replace(
+        "\nvolumes:", "\n  mail:\n    image: mailpit\n    restart: always\n\nvolumes:"
+    )
+    assert merged(COMPOSE, mine, theirs) == theirs.replace(
+        "    restart: always\n", "    restart: always\n    ports:\n      - 1025\n"
     )
