@@ -134,3 +134,8 @@ def test_a_table_both_sides_added_is_merged_key_by_key() -> None:
     clash = PYPROJECT + "\n[tool.mypy]\nstrict = false\n"
     result = merge3("pyproject.toml", PYPROJECT, clash, theirs)
     assert [c.element for c in result.conflicts] == ["[tool.mypy] strict"]
+
+
+def test_a_file_without_its_last_newline() -> None:
+    assert merged("a = 1", "a = 1\nb = 2", "a = 3") == "a = 3\nb = 2"
+    assert merged("a = 1", "a = 1\nb = 2\n", "a = 3") == "a = 3\nb = 2\n"

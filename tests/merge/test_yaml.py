@@ -172,3 +172,8 @@ def test_a_service_both_sides_added_is_merged_key_by_key() -> None:
     assert merged(COMPOSE, mine, theirs) == theirs.replace(
         "    restart: always\n", "    restart: always\n    ports:\n      - 1025\n"
     )
+
+
+def test_a_file_without_its_last_newline() -> None:
+    assert merged("a: 1", "a: 1\nb: 2", "a: 3") == "a: 3\nb: 2"
+    assert merged("a: 1\n", "a: 1\nb: 2", "a: 3\n") == "a: 3\nb: 2"
