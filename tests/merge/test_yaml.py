@@ -177,3 +177,10 @@ def test_a_service_both_sides_added_is_merged_key_by_key() -> None:
 def test_a_file_without_its_last_newline() -> None:
     assert merged("a: 1", "a: 1\nb: 2", "a: 3") == "a: 3\nb: 2"
     assert merged("a: 1\n", "a: 1\nb: 2", "a: 3\n") == "a: 3\nb: 2"
+
+
+def test_one_line_sequences_are_merged_by_item() -> None:
+    base = "on:\n  push:\n    branches: [main]  # the default\n"
+    mine = base.replace("[main]", "[main, release]")
+    theirs = base.replace("[main]", "[main, 'next']")
+    assert merged(base, mine, theirs) == base.replace("[main]", "[main, 'next', release]")
