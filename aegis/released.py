@@ -23,6 +23,7 @@ from aegis.resources import releases_dir
 PLACEHOLDER = "Zqxv_Aegis.Placeholder"  # a name whose forms appear in no template
 SECRETS_FILE = ".env"
 SUFFIX = ".json.xz"
+STATE_DIR = ".aegis/"
 _ASSIGNMENT = re.compile(r"^([ \t]*(?:export[ \t]+)?[A-Za-z_]\w*[ \t]*=)[^\r\n]*", re.M)
 
 
@@ -65,6 +66,8 @@ def write_archive(path: Path, version: str, generated: Mapping[str, Mapping[str,
     for key in sorted(generated):
         files = combinations[key] = {}
         for file, text in sorted(generated[key].items()):
+            if file.startswith(STATE_DIR):
+                continue  # the ledger: update writes it anew
             if file.rsplit("/", 1)[-1] == SECRETS_FILE:
                 text = blank_secrets(text)
             blob = hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -62,7 +62,7 @@ for size in range(len(selectable) + 1):
             files = {
                 path.relative_to(target).as_posix(): path.read_bytes().decode("utf-8")
                 for path in sorted(target.rglob("*"))
-                if path.is_file() and not {"__pycache__", ".aegis"} & set(path.parts)
+                if path.is_file() and "__pycache__" not in path.parts
             }
             results.append({"components": sorted(chosen), "options": options, "files": files})
 Path(out).write_text(json.dumps({"version": __version__, "results": results}))
