@@ -1,0 +1,156 @@
+"""Laws of the merge, over the files Aegis really generates (the core project's version of a
+file as the base, the version with every component as the new one, random owner edits)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+import tomlkit
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
+
+from aegis.merge import Merged, merge3, merge_nodes
+from aegis.merge.core import Context
+from tests.aegis_helpers import allowed_sets, init
+
+Versions = tuple[str, str, str]  # path, the core's version (else the full one), the full one
+
+_OWNER_LINES = {
+    ".py": ["OWNER_SETTING = 1\n", "# the owner's note\n", "import owner_module\n"],
+    ".toml": ["owner_key = 1\n", "# the owner's note\n", "[tool.owner]\n"],
+    ".yml": ["owner: 1\n", "# the owner's note\n", "  owner_nested: true\n"],
+    ".yaml": ["owner: 1\n", "# the owner's note\n", "  - owner-item\n"],
+}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> list[Versions]:
+    parent = tmp_path_factory.mktemp("generated")
+    full = init(parent / "full", sorted(max(allowed_sets(), key=len)))
+    core = init(parent / "core", [])
+    files = []
+    for file in sorted(full.rglob("*")):
+        if not file.is_file():
+            continue
+        path = str(file.relative_to(full))
+        before = core / path
+        new = file.read_text()
+        files.append((path, before.read_text() if before.exists() else new, new))
+    return files
+
+
+def _suffix(path: str) -> str:
+    return Path(path).suffix
+
+
+@st.composite
+def edited(draw: st.DrawFn, text: str, path: str) -> str:
+    """`text` after a few edits of whole lines, such as an owner makes."""
+    lines = text.splitlines(keepends=True)
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(lines)))
+        kind = draw(st.sampled_from(["insert", "delete", "copy", "change"]))
+        if kind == "insert" or not lines:
+            owner = _OWNER_LINES.get(_suffix(path), ["the owner's line\n"])
+            lines.insert(at, draw(st.sampled_from(owner)))
+        elif kind == "delete":
+            del lines[min(at, len(lines) - 1)]
+        elif kind == "copy":
+            lines.insert(at, draw(st.sampled_from(lines)))
+        else:
+            index = min(at, len(lines) - 1)
+            lines[index] = lines[index].replace("1", "2").replace("a", "o")
+    return "".join(lines)
+
+
+def _parses(path: str, text: str) -> bool:
+    try:
+        merge_nodes(path, text, text, text, Context(None))
+    except Exception:
+        return False
+    return True
+
+
+def _valid(path: str, text: str) -> None:
+    """The text is valid in its file's format."""
+    suffix = _suffix(path)
+    if suffix == ".py":
+        ast.parse(text)
+    elif suffix == ".toml":
+        tomlkit.parse(text)
+    elif suffix in (".yml", ".yaml"):
+        list(YAML().load_all(text))
+
+
+LAWS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@LAWS
+@given(data=st.data())
+def test_trivial_laws_hold_byte_for_byte(generated: list[Versions], data: st.DataObject) -> None:
+    path, base, theirs = data.draw(st.sampled_from(generated))
+    mine = data.draw(edited(base, path))
+    assert merge3(path, base, base, theirs) == Merged(theirs, ())
+    assert merge3(path, base, mine, base) == Merged(mine, ())
+    assert merge3(path, base, mine, mine) == Merged(mine, ())
+    assert merge3(path, base, theirs, theirs, prefer="theirs") == Merged(theirs, ())
+
+
+@LAWS
+@given(data=st.data())
+def test_the_node_merge_itself_keeps_the_laws(
+    generated: list[Versions], data: st.DataObject
+) -> None:
+    """Without the shortcuts of `merge3`: cutting a file into nodes and joining them back
+    loses not a byte, whichever side the nodes come from."""
+    path, base, theirs = data.draw(st.sampled_from(generated))
+    mine = data.draw(edited(base, path))
+    assume(all(_parses(path, text) for text in (base, mine, theirs)))
+    for b, m, t, expected in [
+        (base, base, theirs, theirs),
+        (base, mine, base, mine),
+        (base, mine, mine, mine),
+        (base, theirs, theirs, theirs),
+    ]:
+        context = Context(None)
+        assert merge_nodes(path, b, m, t, context) == expected
+        assert context.conflicts == []
+
+
+@LAWS
+@given(data=st.data())
+def test_owner_edits_merge_into_the_new_version_validly(
+    generated: list[Versions], data: st.DataObject
+) -> None:
+    """Whatever the owner did, the merge gives a valid file, and a file that neither version
+    had conflicts in takes the side asked for."""
+    path, base, theirs = data.draw(st.sampled_from(generated))
+    mine = data.draw(edited(base, path))
+    for prefer in ("mine", "theirs", None):
+        result = merge3(path, base, mine, theirs, prefer=prefer)  # type: ignore[arg-type]
+        if _parses(path, mine) and _parses(path, theirs):
+            _valid(path, result.text)
+        assert "<<<<<<<" not in result.text
+        if not result.conflicts:
+            assert result == merge3(path, base, mine, theirs)
+
+
+@pytest.mark.parametrize("suffix", [".py", ".toml", ".yml"])
+def test_an_owner_addition_at_the_end_survives_every_new_version(
+    generated: list[Versions], suffix: str
+) -> None:
+    appended = {
+        ".py": "\n\nOWNER_SETTING = 1\n",
+        ".toml": "\n[tool.owner]\nkey = 1\n",
+        ".yml": "owner-key: 1\n",
+    }[suffix]
+    cases = [(p, b, t) for p, b, t in generated if _suffix(p) == suffix and b != t]
+    assert cases
+    for path, base, theirs in cases:
+        result = merge3(path, base, base + appended, theirs)
+        assert result.conflicts == (), path
+        assert result.text == theirs + appended, path
+        _valid(path, result.text)

@@ -1,0 +1,89 @@
+"""Three-way merge of YAML: mapping keys and sequence items, anchors and merge keys kept."""
+
+from __future__ import annotations
+
+from ruamel.yaml import YAML
+
+from aegis.merge import NodeConflict, merge3
+
+COMPOSE = """x-app: &app
+  image: demo:1.0
+  env_file:
+    - .env
+  restart: unless-stopped
+
+services:
+  web:
+    <<: *app
+    command: python -m app.entrypoints.webserver
+    environment:
+      - LOG_LEVEL=info
+    ports:
+      - "8000:8000"
+
+  # the background worker
+  worker:
+    <<: *app
+    command: python -m app.entrypoints.worker
+
+volumes:
+  app-data:
+"""
+
+
+def merged(base: str, mine: str, theirs: str) -> str:
+    result = merge3("docker-compose.yml", base, mine, theirs)
+    assert result.conflicts == ()
+    list(YAML().load_all(result.text))
+    return result.text
+
+
+def test_owner_environment_variable_and_new_image_both_survive() -> None:
+    mine = COMPOSE.replace(
+        "      - LOG_LEVEL=info\n", "      - LOG_LEVEL=info\n      - SMTP=mail\n"
+    )
+    theirs = COMPOSE.replace("image: demo:1.0", "image: demo:2.0")
+    text = merged(COMPOSE, mine, theirs)
+    assert text == mine.replace("image: demo:1.0", "image: demo:2.0")
+    assert "<<: *app" in text and "&app" in text
+
+
+def test_environment_entries_are_identified_by_name() -> None:
+    mine = COMPOSE.replace("LOG_LEVEL=info", "LOG_LEVEL=debug")
+    theirs = COMPOSE.replace("      - LOG_LEVEL=info\n", "      - LOG_LEVEL=info\n      - TZ=UTC\n")
+    assert merged(COMPOSE, mine, theirs) == theirs.replace("LOG_LEVEL=info", "LOG_LEVEL=debug")
+
+
+def test_services_of_both_sides_and_comments_above_them() -> None:
+    mine = COMPOSE.replace(
+        "\nvolumes:", "\n  # the owner's mail catcher\n  mail:\n    image: mailhog\n\nvolumes:"
+    )
+    theirs = COMPOSE.replace(
+        "    command: python -m app.entrypoints.worker\n",
+        "    command: python -m app.entrypoints.worker\n    depends_on:\n      - web\n",
+    )
+    assert merged(COMPOSE, mine, theirs) == mine.replace(
+        "    command: python -m app.entrypoints.worker\n",
+        "    command: python -m app.entrypoints.worker\n    depends_on:\n      - web\n",
+    )
+
+
+def test_same_key_changed_differently_is_a_conflict() -> None:
+    mine = COMPOSE.replace("image: demo:1.0", "image: shop:1.0")
+    theirs = COMPOSE.replace("image: demo:1.0", "image: demo:2.0")
+    result = merge3("docker-compose.yml", COMPOSE, mine, theirs)
+    assert result.conflicts == (NodeConflict("x-app.image", "image: shop:1.0", "image: demo:2.0"),)
+    assert result.text == mine
+    assert merge3("compose.yaml", COMPOSE, mine, theirs, prefer="theirs").text == theirs
+
+
+def test_documents_are_merged_one_by_one() -> None:
+    base = "kind: A\nname: a\n---\nkind: B\nname: b\n"
+    mine = "kind: A\nname: mine\n---\nkind: B\nname: b\n"
+    theirs = "kind: A\nname: a\n---\nkind: B\nname: new\n"
+    assert merged(base, mine, theirs) == "kind: A\nname: mine\n---\nkind: B\nname: new\n"
+
+
+def test_invalid_yaml_is_a_conflict_on_the_whole_file() -> None:
+    result = merge3("compose.yml", COMPOSE, COMPOSE + "  - : [\n", COMPOSE + "x: 1\n")
+    assert [c.element for c in result.conflicts] == ["the whole file"]
