@@ -111,6 +111,9 @@ class SequenceMerge(Generic[Item]):
     # Merge of an item both sides changed differently (base, mine, theirs), or None when
     # that item cannot be merged inside (a conflict on the whole item).
     deeper: Callable[[Item, Item, Item, Context], Item | None] | None = None
+    # Items kept in sorted runs (imports): (sort key, whether the item starts a run), or None
+    # for an item of no run. An item one side added goes to its sorted place in its run.
+    sorted_run: Callable[[Item], tuple[str, bool] | None] | None = None
 
     def merge(
         self,
@@ -139,11 +142,29 @@ class SequenceMerge(Generic[Item]):
                 if order[position] in other:
                     break
                 position += 1
-            order.insert(position, name)
+            order.insert(self._in_run(order, chosen, position, chosen[name]), name)
         for name in b:  # kept by a conflict, on neither side's list any more
             if name in chosen and name not in order:
                 order.append(name)
         return [chosen[name] for name in order], mine_skeleton
+
+    def _in_run(self, order: list[str], chosen: dict[str, Item], position: int, item: Item) -> int:
+        """`position`, moved to the item's sorted place in the run of sorted items there."""
+        run = self.sorted_run
+        mine = run(item) if run is not None else None
+        if run is None or mine is None or mine[1]:
+            return position  # no run, or the item starts one where it is
+        while position < len(order):
+            after = run(chosen[order[position]])
+            if after is None or after[1] or after[0] >= mine[0]:
+                break
+            position += 1
+        while position > 0:
+            before = run(chosen[order[position - 1]])
+            if before is None or before[0] <= mine[0] or before[1]:
+                break
+            position -= 1
+        return position
 
     def _decide(
         self, base: Item | None, mine: Item | None, theirs: Item | None, context: Context
