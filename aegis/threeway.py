@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from aegis.ledger import fingerprint
+from aegis.merge import merge3
+from aegis.merge.core import Prefer
 
 Resolution = Literal["mine", "new"] | None
 SECRETS_FILE = ".env"
@@ -51,10 +53,11 @@ def merge_file(
         return mine, []
     if base is None or mine is None or theirs is None:
         return _whole_file(path, mine, theirs, resolve)
-    merged = _node_merge(path, base, mine, theirs, resolve)
-    if merged is None:
-        return _whole_file(path, mine, theirs, resolve)
-    return merged
+    merged = merge3(path, base, mine, theirs, prefer=_prefer(resolve))
+    if resolve is not None:
+        return merged.text, []  # each conflict took the side asked for
+    conflicts = [Conflict(path, c.element, c.theirs) for c in merged.conflicts]
+    return (mine, conflicts) if conflicts else (merged.text, [])
 
 
 def _whole_file(
@@ -65,24 +68,6 @@ def _whole_file(
     what = "deleted" if theirs is None else "a new version"
     element = "the whole file" if mine is not None else "the whole file (you deleted it)"
     return mine, [Conflict(path, element, what)]
-
-
-def _node_merge(
-    path: str, base: str, mine: str, theirs: str, resolve: Resolution
-) -> tuple[str | None, list[Conflict]] | None:
-    """The node-level merge; None where it is not available (a whole-file conflict)."""
-    import importlib
-
-    try:
-        merging: Any = importlib.import_module("aegis.merge")
-    except ModuleNotFoundError:
-        return None
-    merged = merging.merge3(path, base, mine, theirs, prefer=_prefer(resolve))
-    text: str = merged.text
-    if resolve is not None:
-        return text, []  # each conflict took the side asked for
-    conflicts = [Conflict(path, str(c.element), str(c.theirs)) for c in merged.conflicts]
-    return (mine, conflicts) if conflicts else (text, [])
 
 
 def with_secrets(mine: str | None, theirs: str | None) -> str | None:
@@ -97,5 +82,5 @@ def with_secrets(mine: str | None, theirs: str | None) -> str | None:
     return mine
 
 
-def _prefer(resolve: Resolution) -> Literal["mine", "theirs"] | None:
+def _prefer(resolve: Resolution) -> Prefer:
     return None if resolve is None else "mine" if resolve == "mine" else "theirs"
