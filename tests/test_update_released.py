@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from aegis import released, update
+from aegis.errors import UpdateConflict
 from aegis.render import slugify
 from aegis.testing.cases import Case
 from aegis.testing.generated import ensure_environment, lint_and_test
@@ -197,3 +198,51 @@ def test_an_updated_010_project_passes_its_own_tests_and_lint(tmp_path, history)
     owner_edits(project)
     assert updated(project)
     lint_and_test(python, project)
+
+
+def newer_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A version of Aegis whose core adds a setting to app/core/config.py."""
+    from aegis.resources import base_project_dir
+
+    newer = tmp_path / "newer-core"
+    shutil.copytree(base_project_dir(), newer)
+    template = newer / "app/core/config.py.jinja"
+    line = "    health_check_timeout: float = 5.0\n"
+    assert line in template.read_text()
+    template.write_text(template.read_text().replace(line, line + NEW_SETTING))
+    monkeypatch.setattr("aegis.update.base_project_dir", lambda: newer)
+
+
+NEW_SETTING = "    health_check_retries: int = 3\n"
+
+
+def test_a_file_both_changed_since_a_shipped_version_is_merged_node_by_node(
+    tmp_path, history, monkeypatch
+):
+    """A project with a ledger (0.2.0): its owner and the new version changed different
+    settings of app/core/config.py; the merge against what 0.2.0 generated keeps both."""
+    project = made_by(history, ("0.2.0", ("database", "scheduler"), SQLITE), tmp_path)
+    path, line, value = OWN_LINE
+    config = project / path
+    changed = line.replace("= 80.0", value)
+    config.write_text(config.read_text().replace(line, changed))
+    newer_core(tmp_path, monkeypatch)
+    assert updated(project)
+    assert changed in config.read_text()
+    assert NEW_SETTING in config.read_text()
+    assert not updated(project), "a second update changed something"
+
+
+def test_without_the_recorded_versions_archive_such_a_file_is_a_conflict(
+    tmp_path, history, monkeypatch
+):
+    project = made_by(history, ("0.2.0", ("redis", "worker"), {}), tmp_path / "project")
+    path, line, value = OWN_LINE
+    config = project / path
+    config.write_text(config.read_text().replace(line, line.replace("= 80.0", value)))
+    newer_core(tmp_path, monkeypatch)
+    empty = tmp_path / "no-releases"
+    empty.mkdir()
+    monkeypatch.setattr("aegis.released.releases_dir", lambda: empty)
+    with pytest.raises(UpdateConflict, match="app/core/config.py: the whole file"):
+        update.update(CATALOG, project)
