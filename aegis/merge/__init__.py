@@ -11,8 +11,13 @@ A node both sides changed differently is a `NodeConflict`; the text then takes t
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aegis.merge.core import Context, Merged, NodeConflict, Prefer
+
+if TYPE_CHECKING:
+    from aegis.merge.chunks import Chunk
 
 __all__ = ["Merged", "NodeConflict", "merge3", "merge_nodes"]
 
@@ -28,10 +33,10 @@ def merge3(path: str, base: str, mine: str, theirs: str, prefer: Prefer = None) 
     context = Context(prefer)
     try:
         text = merge_nodes(path, base, mine, theirs, context)
-        merge_nodes(path, text, text, text, Context(None))  # the result must be a valid file
+        _format(path).check(text)
     except Exception:
         # A version this format's parser does not take (or a layout its cutter does not
-        # follow): the file is one node.
+        # follow, or a merge that would not load): the file is one node.
         context = Context(prefer)
         keep = context.conflict(WHOLE_FILE, mine, theirs)
         return Merged(mine if keep else theirs, tuple(context.conflicts))
@@ -41,29 +46,38 @@ def merge3(path: str, base: str, mine: str, theirs: str, prefer: Prefer = None) 
 def merge_nodes(path: str, base: str, mine: str, theirs: str, context: Context) -> str:
     """The node-level merge itself, without the shortcuts of `merge3`: raises when a version
     does not parse."""
-    return _merger(path)(base, mine, theirs, context)
+    return _format(path).merge(base, mine, theirs, context)
 
 
-def _merger(path: str) -> Callable[[str, str, str, Context], str]:
+@dataclass(frozen=True)
+class _Format:
+    merge: Callable[[str, str, str, Context], str]
+    check: Callable[[str], object]  # raises if the text is not a valid file
+
+
+def _format(path: str) -> _Format:
     name = path.rsplit("/", 1)[-1].lower()
     if name.endswith((".py", ".pyi")):
+        import ast
+
         from aegis.merge.python import merge_python
 
-        return merge_python
+        return _Format(merge_python, ast.parse)
     if name.endswith(".toml"):
-        return _tree_merger("toml")
+        from aegis.merge import toml
+
+        return _Format(_tree_merger(toml.parse), toml.check)
     if name.endswith((".yml", ".yaml")):
-        return _tree_merger("yaml")
+        from aegis.merge import yaml
+
+        return _Format(_tree_merger(yaml.parse), yaml.check)
     from aegis.merge.text import merge_text
 
-    return merge_text
+    return _Format(merge_text, str)
 
 
-def _tree_merger(kind: str) -> Callable[[str, str, str, Context], str]:
-    from aegis.merge import toml, yaml
+def _tree_merger(parse: Callable[[str], Chunk]) -> Callable[[str, str, str, Context], str]:
     from aegis.merge.chunks import merge_trees
-
-    parse = toml.parse if kind == "toml" else yaml.parse
 
     def merge(base: str, mine: str, theirs: str, context: Context) -> str:
         return merge_trees(parse(base), parse(mine), parse(theirs), context)

@@ -24,18 +24,20 @@ class Chunk:
     tail: str = ""
     # Called on the merged children of this node (a TOML array puts back its commas).
     finish: Callable[[list[Chunk]], list[Chunk]] | None = None
+    # Whether the children are whole lines (not the items of a one-line array).
+    lines: bool = True
 
     @property
     def text(self) -> str:
-        return self.head + join(self.children or ()) + self.tail
+        return self.head + join(self.children or (), self.lines) + self.tail
 
 
-def join(chunks: tuple[Chunk, ...] | list[Chunk]) -> str:
-    """The text of consecutive chunks; a chunk moved off the end of a file keeps a newline."""
+def join(chunks: tuple[Chunk, ...] | list[Chunk], lines: bool = True) -> str:
+    """The text of consecutive chunks; a line moved off the end of a file gets its newline."""
     parts = []
     for index, chunk in enumerate(chunks):
         text = chunk.text
-        if index < len(chunks) - 1 and text and not text.endswith("\n"):
+        if lines and index < len(chunks) - 1 and text and not text.endswith("\n"):
             text += "\n"
         parts.append(text)
     return "".join(parts)

@@ -126,26 +126,32 @@ class SequenceMerge(Generic[Item]):
         b, m, t = keyed(base, self.key), keyed(mine, self.key), keyed(theirs, self.key)
         mine_skeleton = not _reordered(t, b) and _reordered(m, b)
         skeleton, other = (m, t) if mine_skeleton else (t, m)
+        texts: dict[int, str] = {}  # an item's text is compared several times: made once
+
+        def text(item: Item | None) -> str | None:
+            if item is None:
+                return None
+            if id(item) not in texts:
+                texts[id(item)] = self.text(item)
+            return texts[id(item)]
+
         chosen: dict[str, Item] = {}
         for name in dict.fromkeys([*skeleton, *other, *b]):
-            item = self._decide(b.get(name), m.get(name), t.get(name), context)
+            item = self._decide(b.get(name), m.get(name), t.get(name), text, context)
             if item is not None:
                 chosen[name] = item
-        order = [name for name in skeleton if name in chosen]
-        for index, name in enumerate(other):
-            if name not in chosen or name in order:
-                continue
-            before = [n for n in list(other)[:index] if n in order]
-            position = order.index(before[-1]) + 1 if before else 0
-            # after what the skeleton's side added there too: its additions come first
-            while position < len(order) and order[position] not in b:
-                if order[position] in other:
-                    break
-                position += 1
-            order.insert(self._in_run(order, chosen, position, chosen[name]), name)
-        for name in b:  # kept by a conflict, on neither side's list any more
-            if name in chosen and name not in order:
-                order.append(name)
+        order = _order(
+            [name for name in skeleton if name in chosen],
+            [name for name in other if name in chosen],
+            b,
+        )
+        placed = set(order)
+        order += [name for name in b if name in chosen and name not in placed]
+        for name in other:  # one side's addition, among the other side's sorted imports
+            if name in chosen and name not in skeleton and self.sorted_run is not None:
+                position = order.index(name)
+                order.pop(position)
+                order.insert(self._in_run(order, chosen, position, chosen[name]), name)
         return [chosen[name] for name in order], mine_skeleton
 
     def _in_run(self, order: list[str], chosen: dict[str, Item], position: int, item: Item) -> int:
@@ -167,9 +173,13 @@ class SequenceMerge(Generic[Item]):
         return position
 
     def _decide(
-        self, base: Item | None, mine: Item | None, theirs: Item | None, context: Context
+        self,
+        base: Item | None,
+        mine: Item | None,
+        theirs: Item | None,
+        text: Callable[[Item | None], str | None],
+        context: Context,
     ) -> Item | None:
-        text = self._text
         if text(mine) == text(theirs) or text(mine) == text(base):
             return theirs
         if text(theirs) == text(base):
@@ -181,8 +191,28 @@ class SequenceMerge(Generic[Item]):
         element = self.label(next(i for i in (mine, theirs, base) if i is not None))
         return mine if context.conflict(element, text(mine), text(theirs)) else theirs
 
-    def _text(self, item: Item | None) -> str | None:
-        return None if item is None else self.text(item)
+
+def _order(skeleton: list[str], other: list[str], base: Mapping[str, object]) -> list[str]:
+    """The skeleton's names, with those only `other` has each after the name before it
+    there (and after what the skeleton's side added at that place too)."""
+    in_skeleton = set(skeleton)
+    shared = in_skeleton.intersection(other)
+    groups: dict[str | None, list[str]] = {}
+    anchor: str | None = None
+    for name in other:
+        if name in in_skeleton:
+            anchor = name
+        else:
+            groups.setdefault(anchor, []).append(name)
+    order: list[str] = []
+    pending = groups.get(None, [])
+    for name in skeleton:
+        if pending and (name in base or name in shared):
+            order += pending
+            pending = []
+        order.append(name)
+        pending = pending + groups.get(name, [])
+    return order + pending
 
 
 def _reordered(side: Mapping[str, object], base: Mapping[str, object]) -> bool:

@@ -8,8 +8,7 @@ side and an unrelated addition on the other both survive.
 from __future__ import annotations
 
 import re
-
-import tomlkit
+import tomllib
 
 from aegis.edit.base import EditError
 from aegis.edit.identity import dependency_identity
@@ -22,7 +21,7 @@ class Unsupported(Exception):
 
 def parse(text: str) -> Chunk:
     """The tree of a TOML document; raises if it is not valid TOML."""
-    tomlkit.parse(text)
+    check(text)
     lines = text.splitlines(keepends=True)
     depths = _depths(lines)
     sections: list[Chunk] = []
@@ -37,6 +36,11 @@ def parse(text: str) -> Chunk:
     del pending
     sections.append(_section(lines, depths, start, len(lines), sections))
     return Chunk(key="", label="the file", head="", children=tuple(sections))
+
+
+def check(text: str) -> None:
+    """Raises if `text` is not valid TOML."""
+    tomllib.loads(text)
 
 
 def _is_header(line: str) -> bool:
@@ -176,7 +180,84 @@ def _entry(lines: list[str], first: int, line: int, stop: int, table: str) -> Ch
                 tail=lines[stop - 1],
                 finish=_commas,
             )
+    if stop == line + 1 and match:
+        inline = _inline_array(lines[first:line], lines[line], match.end(), name, label, table)
+        if inline is not None:
+            return inline
     return Chunk(key=name, label=label, head=head + "".join(lines[line + 1 : stop]))
+
+
+def _inline_array(
+    above: list[str], line: str, after_key: int, name: str, label: str, table: str
+) -> Chunk | None:
+    """The chunk of `key = [a, b]` written on one line, its items as children."""
+    opening = len(line) - len(line[after_key:].lstrip())
+    if not line.startswith("[", opening):
+        return None
+    segments, closing = _split_items(line, opening + 1)
+    if closing is None:
+        return None
+    requirements = _dependencies(table, name)
+    items = []
+    for segment in segments:
+        value = segment.strip().rstrip(",").strip()
+        if not value:
+            return None
+        key = _item_key(value, requirements)
+        items.append(Chunk(key=key, label=f"{label}: {key}", head=segment))
+    return Chunk(
+        key=name,
+        label=label,
+        head="".join(above) + line[: opening + 1],
+        children=tuple(items),
+        tail=line[closing:],
+        finish=_inline_commas,
+        lines=False,
+    )
+
+
+def _split_items(line: str, start: int) -> tuple[list[str], int | None]:
+    """The items of the array opened before `start`, each with its comma and the space
+    after it, and where its closing bracket is (None if not on this line)."""
+    segments = []
+    depth = 0
+    begin = i = start
+    while i < len(line):
+        char = line[i]
+        if char in "\"'":
+            i = _string_end(line, i)
+            continue
+        if char == "#":
+            return [], None
+        if char in "[{":
+            depth += 1
+        elif char in "]}":
+            if depth == 0:
+                if line[begin:i].strip():
+                    segments.append(line[begin:i])
+                elif segments:
+                    segments[-1] += line[begin:i]
+                return segments, i
+            depth -= 1
+        elif char == "," and depth == 0:
+            end = i + 1
+            while end < len(line) and line[end] == " ":
+                end += 1
+            segments.append(line[begin:end])
+            begin = i = end
+            continue
+        i += 1
+    return [], None
+
+
+def _inline_commas(items: list[Chunk]) -> list[Chunk]:
+    """Items of a one-line array, moved about: `a, b, c`."""
+    fixed = []
+    for index, item in enumerate(items):
+        value = item.head.strip().rstrip(",").strip()
+        head = value + (", " if index < len(items) - 1 else "")
+        fixed.append(Chunk(key=item.key, label=item.label, head=head))
+    return fixed
 
 
 def _dependencies(table: str, key: str) -> bool:
@@ -213,8 +294,8 @@ def _value(line: str) -> str | None:
     """The value of a line that holds exactly one array item, without its comma."""
     text = _split_comment(line)[0].strip()
     try:
-        values = tomlkit.parse(f"x = [{text}]")["x"]
-    except Exception:
+        values = tomllib.loads(f"x = [{text}]")["x"]
+    except tomllib.TOMLDecodeError:
         return None
     if len(values) != 1:
         return None
@@ -222,7 +303,7 @@ def _value(line: str) -> str | None:
 
 
 def _item_key(value: str, requirements: bool) -> str:
-    parsed = tomlkit.parse(f"x = {value}")["x"]
+    parsed = tomllib.loads(f"x = {value}")["x"]
     if requirements and isinstance(parsed, str):
         try:
             return dependency_identity(str(parsed))

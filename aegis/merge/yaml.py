@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 
-from aegis.edit import yaml as yaml_edit
 from aegis.merge.chunks import Chunk
 
 
 def parse(text: str) -> Chunk:
     """The tree of a YAML file; raises if it does not load."""
-    yaml_edit.load(text) if not _DOCUMENT.search(text) else _load_all(text)
+    check(text)
     lines = text.splitlines(keepends=True)
     documents: list[Chunk] = []
     start = 0
@@ -31,10 +30,11 @@ def parse(text: str) -> Chunk:
 _DOCUMENT = re.compile(r"^(---|\.\.\.)(\s|$)", re.MULTILINE)
 
 
-def _load_all(text: str) -> None:
+def check(text: str) -> None:
+    """Raises if `text` does not load (every document of it)."""
     from ruamel.yaml import YAML
 
-    list(YAML().load_all(text))
+    list(YAML(typ="base").load_all(text))
 
 
 def _document(lines: list[str], start: int, end: int, number: int) -> Chunk:
@@ -99,7 +99,9 @@ def _node(lines: list[str], first: int, line: int, stop: int, path: str, item: b
     whole = head + "".join(lines[line + 1 : stop])
     if item:
         key = _item_key("".join(lines[line:stop]))
-        return Chunk(key=key, label=f"{path}: {key}" if path else key, head=whole)
+        label = f"{path}: {key}" if path else key
+        mapping = _mapping_item(lines, first, line, stop, f"{path}[{key}]", key, label)
+        return mapping or Chunk(key=key, label=label, head=whole)
     match = _KEY.match(text)
     if match is None:
         body = "".join(lines[line:stop]).strip()
@@ -118,6 +120,34 @@ def _node(lines: list[str], first: int, line: int, stop: int, path: str, item: b
             tail="".join(lines[tail:stop]),
         )
     return Chunk(key=name, label=label, head=whole)
+
+
+def _mapping_item(
+    lines: list[str], first: int, line: int, stop: int, path: str, key: str, label: str
+) -> Chunk | None:
+    """An item that is a mapping (`- name: web` then its other keys), its keys as children;
+    None if it is not one, or its first key holds more than a scalar."""
+    text = lines[line]
+    match = _KEY.match(text)
+    if match is None or stop == line + 1:
+        return None
+    value = text[match.end() :].split(" #")[0].strip()
+    if not value or value.startswith(("&", "!", "|", ">")):
+        return None
+    offset = len(text) - len(text.lstrip(" -"))
+    following = next((i for i in range(line + 1, stop) if not _blank_or_comment(lines[i])), None)
+    if following is None or _indent(lines[following]) != offset:
+        return None
+    name = match.group(1).strip("\"'")
+    children, tail = _block(lines, line + 1, stop, path)
+    first_key = Chunk(key=name, label=f"{path}.{name}", head=text)
+    return Chunk(
+        key=key,
+        label=label,
+        head="".join(lines[first:line]),
+        children=(first_key, *children),
+        tail="".join(lines[tail:stop]),
+    )
 
 
 def _item_key(text: str) -> str:

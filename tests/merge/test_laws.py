@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import libcst as cst
 import pytest
 import tomlkit
 from hypothesis import HealthCheck, assume, given, settings
@@ -14,6 +15,7 @@ from ruamel.yaml import YAML
 
 from aegis.merge import Merged, merge3, merge_nodes
 from aegis.merge.core import Context
+from aegis.merge.python import statement_key
 from tests.aegis_helpers import allowed_sets, init
 
 Versions = tuple[str, str, str]  # path, the core's version (else the full one), the full one
@@ -154,3 +156,61 @@ def test_an_owner_addition_at_the_end_survives_every_new_version(
         assert result.conflicts == (), path
         assert result.text == theirs + appended, path
         _valid(path, result.text)
+
+
+@LAWS
+@given(data=st.data())
+def test_versions_that_parse_are_merged_node_by_node(
+    generated: list[Versions], data: st.DataObject
+) -> None:
+    """The whole file is one node only when a version does not parse: the node merge never
+    fails on what parses, and what it gives is valid; conflicts are the same both ways."""
+    path, base, theirs = data.draw(st.sampled_from(generated))
+    mine = data.draw(edited(base, path))
+    assume(all(_parses(path, text) for text in (base, mine, theirs)))
+    context = Context(None)
+    text = merge_nodes(path, base, mine, theirs, context)
+    _valid(path, text)
+    assert _parses(path, text)
+    swapped = Context(None)
+    merge_nodes(path, base, theirs, mine, swapped)
+    assert sorted(c.element for c in swapped.conflicts) == sorted(
+        c.element for c in context.conflicts
+    )
+
+
+@LAWS
+@given(data=st.data())
+def test_statement_edits_on_both_sides_all_land(
+    generated: list[Versions], data: st.DataObject
+) -> None:
+    """On a real module, the owner adds a statement after one statement and removes
+    another while the new version adds one after a third: the merge is exactly both."""
+    modules = [(path, text) for path, _, text in generated if path.endswith(".py")]
+    path, text = data.draw(st.sampled_from(modules))
+    module = cst.parse_module(text)
+    assume(len(module.body) >= 2)
+    count = len(module.body)
+    keys = [statement_key(statement) for statement in module.body]
+    mine_at = data.draw(st.integers(0, count - 1), label="owner adds after")
+    theirs_at = data.draw(st.integers(0, count - 1), label="new version adds after")
+    removable = [i for i in range(count) if i != mine_at and keys.count(keys[i]) == 1]
+    removed = data.draw(st.sampled_from([None, *removable]), label="owner removes")
+    mine_statement = cst.parse_statement("OWNER_ADDED = 1\n")
+    theirs_statement = cst.parse_statement("NEW_ADDED = 2\n")
+
+    def edited(added: dict[int, list[cst.BaseStatement]], without: int | None) -> str:
+        body: list[cst.BaseStatement] = []
+        for index, statement in enumerate(module.body):
+            if index != without:
+                body.append(statement)
+            body += added.get(index, [])
+        return module.with_changes(body=body).code
+
+    mine = edited({mine_at: [mine_statement]}, removed)
+    theirs = edited({theirs_at: [theirs_statement]}, None)
+    both: dict[int, list[cst.BaseStatement]] = {theirs_at: [theirs_statement]}
+    both.setdefault(mine_at, []).append(mine_statement)
+    result = merge3(path, text, mine, theirs)
+    assert result.conflicts == ()
+    assert result.text == edited(both, removed)

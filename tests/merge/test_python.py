@@ -40,6 +40,7 @@ settings = Settings()
 
 
 def merged(base: str, mine: str, theirs: str, **kwargs: object) -> str:
+    assert len({base, mine, theirs}) == 3, "each side changes the base its own way"
     result = merge3("app/module.py", base, mine, theirs, **kwargs)  # type: ignore[arg-type]
     assert result.conflicts == ()
     ast.parse(result.text)
@@ -171,7 +172,7 @@ def test_class_members_changed_differently_name_the_class() -> None:
     mine = SETTINGS.replace('app_name: str = "demo"', 'app_name: str = "shop"')
     theirs = SETTINGS.replace('app_name: str = "demo"', 'app_name: str = "svc"')
     result = merge3("app/core/config.py", SETTINGS, mine, theirs)
-    assert [c.element for c in result.conflicts] == ['class Settings > app_name: str = "shop"']
+    assert [c.element for c in result.conflicts] == ["class Settings > app_name"]
 
 
 def test_a_version_that_does_not_parse_is_a_conflict_on_the_whole_file() -> None:
@@ -179,6 +180,62 @@ def test_a_version_that_does_not_parse_is_a_conflict_on_the_whole_file() -> None
     assert [c.element for c in result.conflicts] == ["the whole file"]
     assert result.text == "A = (\n"
     assert merge3("app/main.py", "A = (\n", "A = 1\n", "A = (\n").text == "A = 1\n"
+
+
+def test_tuples_sets_and_dicts_are_merged_by_item() -> None:
+    base = 'COLOURS = ("cyan", "green")\nNAMES = {"a", "b"}\nLABELS = {"a": "A", "b": "B"}\n'
+    mine = 'COLOURS = ("cyan", "green", "red")\nNAMES = {"a"}\nLABELS = {"a": "A", "b": "Be"}\n'
+    theirs = (
+        'COLOURS = ("blue", "cyan", "green")\nNAMES = {"a", "b", "c"}\n'
+        'LABELS = {"a": "Ay", "b": "B"}\n'
+    )
+    assert merged(base, mine, theirs) == (
+        'COLOURS = ("blue", "cyan", "green", "red")\nNAMES = {"a", "c"}\n'
+        'LABELS = {"a": "Ay", "b": "Be"}\n'
+    )
+
+
+def test_a_tuple_left_with_one_item_keeps_its_comma() -> None:
+    assert merged("T = (a, b, c)\n", "T = (a, b)\n", "T = (a, c)\n") == "T = (a,)\n"
+
+
+def test_a_dict_value_changed_differently_names_the_key() -> None:
+    base = 'LABELS: dict[str, str] = {\n    "cpu": "CPU",\n    "disk": "Disk",\n}\n'
+    mine = base.replace('"CPU"', '"Processor"')
+    theirs = base.replace('"CPU"', '"cpu"')
+    result = merge3("app/labels.py", base, mine, theirs)
+    assert result.conflicts == (
+        NodeConflict('LABELS: "cpu"', '"cpu": "Processor"', '"cpu": "cpu"'),
+    )
+
+
+def test_registration_list_conflict_names_the_list() -> None:
+    base = "ROUTERS = [\n    a,\n]\n"
+    mine = "ROUTERS = [\n    a,  # mine\n]\n"
+    theirs = "ROUTERS = [\n    a,  # theirs\n]\n"
+    result = merge3("app/routing.py", base, mine, theirs)
+    assert [c.element for c in result.conflicts] == ["ROUTERS: a"]
+
+
+def test_if_blocks_are_merged_statement_by_statement() -> None:
+    base = "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import a\n"
+    mine = base + "    import mine\n"
+    theirs = base.replace("    import a\n", "    import a\n    import new\n")
+    assert merged(base, mine, theirs) == base + "    import new\n    import mine\n"
+
+
+def test_calls_are_identified_by_callee_and_first_argument() -> None:
+    base = 'app.include_router(health, prefix="/health")\napp.mount("/static", files)\n'
+    mine = base.replace('"/static", files', '"/static", files, name="static"')
+    theirs = base.replace('prefix="/health"', 'prefix="/healthz"')
+    assert merged(base, mine, theirs) == (
+        'app.include_router(health, prefix="/healthz")\n'
+        'app.mount("/static", files, name="static")\n'
+    )
+    both = merge3(
+        "app/main.py", base, base.replace("/health", "/h1"), base.replace("/health", "/h2")
+    )
+    assert [c.element for c in both.conflicts] == ['app.include_router(health, prefix="/h1")']
 
 
 def test_imports_both_sides_added_next_to_each_other_stay_sorted() -> None:

@@ -25,6 +25,7 @@ components = ["redis"]
 
 
 def merged(base: str, mine: str, theirs: str) -> str:
+    assert len({base, mine, theirs}) == 3, "each side changes the base its own way"
     result = merge3("pyproject.toml", base, mine, theirs)
     assert result.conflicts == ()
     tomlkit.parse(result.text)
@@ -93,3 +94,34 @@ def test_invalid_toml_is_a_conflict_on_the_whole_file() -> None:
     result = merge3("pyproject.toml", PYPROJECT, PYPROJECT + "[broken\n", PYPROJECT + "a = 1\n")
     assert [c.element for c in result.conflicts] == ["the whole file"]
     assert "<<<<<<<" not in result.text
+
+
+def test_one_line_arrays_are_merged_by_item() -> None:
+    base = '[tool.ruff.lint]\nselect = ["E", "F", "I"]  # the rules\n'
+    mine = base.replace('"I"]', '"I", "B"]')
+    theirs = base.replace('"E", ', "")
+    assert merged(base, mine, theirs) == '[tool.ruff.lint]\nselect = ["F", "I", "B"]  # the rules\n'
+
+
+def test_one_line_dependency_arrays_are_identified_by_name() -> None:
+    base = '[project]\ndependencies = ["fastapi>=0.115", "redis>=5"]\n'
+    mine = '[project]\ndependencies = ["fastapi>=0.115", "redis>=5", "httpx"]\n'
+    theirs = '[project]\ndependencies = ["fastapi>=0.120", "redis>=5"]\n'
+    expected = '[project]\ndependencies = ["fastapi>=0.120", "redis>=5", "httpx"]\n'
+    assert merged(base, mine, theirs) == expected
+
+
+def test_an_empty_array_both_sides_filled() -> None:
+    base = "[tool.aegis]\ncomponents = []\n"
+    mine = '[tool.aegis]\ncomponents = ["redis"]\n'
+    theirs = '[tool.aegis]\ncomponents = ["worker"]\n'
+    assert merged(base, mine, theirs) == '[tool.aegis]\ncomponents = ["worker", "redis"]\n'
+
+
+def test_arrays_of_tables_are_told_apart_by_position() -> None:
+    base = '[[tool.mypy.overrides]]\nmodule = "a"\n\n[[tool.mypy.overrides]]\nmodule = "b"\n'
+    mine = base.replace('module = "b"\n', 'module = "b"\nstrict = false\n')
+    theirs = base.replace('module = "a"', 'module = "a.*"')
+    assert merged(base, mine, theirs) == theirs.replace(
+        'module = "b"\n', 'module = "b"\nstrict = false\n'
+    )

@@ -32,9 +32,10 @@ volumes:
 
 
 def merged(base: str, mine: str, theirs: str) -> str:
+    assert len({base, mine, theirs}) == 3, "each side changes the base its own way"
     result = merge3("docker-compose.yml", base, mine, theirs)
     assert result.conflicts == ()
-    list(YAML().load_all(result.text))
+    list(YAML(typ="base").load_all(result.text))
     return result.text
 
 
@@ -87,3 +88,60 @@ def test_documents_are_merged_one_by_one() -> None:
 def test_invalid_yaml_is_a_conflict_on_the_whole_file() -> None:
     result = merge3("compose.yml", COMPOSE, COMPOSE + "  - : [\n", COMPOSE + "x: 1\n")
     assert [c.element for c in result.conflicts] == ["the whole file"]
+
+
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          image: demo:1.0
+          env:
+            - name: LOG_LEVEL
+              value: info
+          resources:
+            limits:
+              memory: 256Mi
+"""
+
+
+def test_items_that_are_mappings_are_merged_by_key() -> None:
+    mine = DEPLOYMENT.replace("memory: 256Mi", "memory: 1Gi").replace(
+        "              value: info\n",
+        "              value: info\n            - name: SMTP\n              value: mail\n",
+    )
+    theirs = DEPLOYMENT.replace("image: demo:1.0", "image: demo:2.0").replace(
+        "value: info", "value: warning"
+    )
+    assert merged(DEPLOYMENT, mine, theirs) == mine.replace(
+        "image: demo:1.0", "image: demo:2.0"
+    ).replace("value: info", "value: warning")
+
+
+def test_a_field_of_a_mapping_item_changed_differently_is_named() -> None:
+    mine = DEPLOYMENT.replace("image: demo:1.0", "image: shop:1.0")
+    theirs = DEPLOYMENT.replace("image: demo:1.0", "image: demo:2.0")
+    result = merge3("k8s/web.yaml", DEPLOYMENT, mine, theirs)
+    assert [c.element for c in result.conflicts] == [
+        "spec.template.spec.containers[name: web].image"
+    ]
+
+
+def test_tags_and_anchors_of_any_kind_are_text_like_the_rest() -> None:
+    base = "Resources:\n  Bucket:\n    Name: !Ref BucketName\n    Size: 1\n"
+    mine = base.replace("Size: 1", "Size: 2")
+    theirs = base + "  Queue:\n    Name: !Sub queue\n"
+    assert merged(base, mine, theirs) == mine + "  Queue:\n    Name: !Sub queue\n"
+
+
+def test_both_adding_the_same_key_differently_never_duplicates_it() -> None:
+    base = "services:\n  web:\n    image: a\n"
+    mine = base + "  mail:\n    image: mailhog\n"
+    theirs = base + "  mail:\n    image: mailpit\n"
+    result = merge3("compose.yml", base, mine, theirs, prefer="theirs")
+    assert [c.element for c in result.conflicts] == ["services.mail"]
+    assert result.text == theirs
