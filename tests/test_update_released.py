@@ -144,8 +144,8 @@ def test_an_edited_project_updates_keeping_the_edits(tmp_path, history, case):
 
 
 def test_a_conflict_stops_the_update_with_nothing_written(tmp_path, history):
-    """The owner and 0.2.0 changed the same element differently: exit 3, nothing written;
-    --keep-mine keeps the owner's."""
+    """The owner and today's Aegis changed the same element of a 0.1.0 project differently:
+    exit 3, nothing written; --keep-mine keeps the owner's, --take-new the new one."""
     case = ("0.1.0", (), {})
     project = made_by(history, case, tmp_path)
     main = project / "app/components/backend/main.py"
@@ -157,9 +157,14 @@ def test_a_conflict_stops_the_update_with_nothing_written(tmp_path, history):
     assert result.returncode == 3, result.stdout + result.stderr
     assert "app/components/backend/main.py" in result.stdout + result.stderr
     assert snapshot(project) == before
+    taken = tmp_path / "taken"
+    shutil.copytree(project, taken)
     assert updated(project, "mine")
     assert mine in main.read_text()
     assert aegis("check", "--path", str(project)).returncode == 0
+    assert updated(taken, "new")
+    assert mine not in (taken / "app/components/backend/main.py").read_text()
+    assert aegis("check", "--path", str(taken)).returncode == 0
 
 
 @pytest.mark.parametrize("version", sorted(COMMITS))
