@@ -140,11 +140,13 @@ class SequenceMerge(Generic[Item]):
             item = self._decide(b.get(name), m.get(name), t.get(name), text, context)
             if item is not None:
                 chosen[name] = item
-        order = _order(
-            [name for name in skeleton if name in chosen],
-            [name for name in other if name in chosen],
-            b,
-        )
+        for name, mine_run, theirs_run in _rewritten(b, m, t):
+            mine_text = "".join(text(m[n]) or "" for n in mine_run)
+            theirs_text = "".join(text(t[n]) or "" for n in theirs_run)
+            keep_mine = context.conflict(self.label(b[name]), mine_text, theirs_text)
+            for dropped in theirs_run if keep_mine else mine_run:
+                chosen.pop(dropped, None)
+        order = _order(list(skeleton), list(other), b, chosen)
         placed = set(order)
         order += [name for name in b if name in chosen and name not in placed]
         for name in other:  # one side's addition, among the other side's sorted imports
@@ -192,9 +194,48 @@ class SequenceMerge(Generic[Item]):
         return mine if context.conflict(element, text(mine), text(theirs)) else theirs
 
 
-def _order(skeleton: list[str], other: list[str], base: Mapping[str, object]) -> list[str]:
-    """The skeleton's names, with those only `other` has each after the name before it
-    there (and after what the skeleton's side added at that place too)."""
+def _rewritten(
+    base: Mapping[str, object], mine: Mapping[str, object], theirs: Mapping[str, object]
+) -> list[tuple[str, list[str], list[str]]]:
+    """Places where both sides removed what the base had and each put something else of its
+    own: a node both changed differently (two new versions of a docstring, of a port), not
+    two nodes to keep. Each as (the base's first name there, mine's names, theirs')."""
+    mine_runs, theirs_runs = _runs(mine, base, theirs), _runs(theirs, base, mine)
+    found = []
+    seen: set[str | None] = set()
+    previous: str | None = None
+    for name in base:
+        if name in mine or name in theirs:
+            previous = name
+            continue
+        if previous in seen:
+            continue
+        mine_run, theirs_run = mine_runs.get(previous), theirs_runs.get(previous)
+        if mine_run and theirs_run:
+            seen.add(previous)
+            found.append((name, mine_run, theirs_run))
+    return found
+
+
+def _runs(
+    side: Mapping[str, object], base: Mapping[str, object], other: Mapping[str, object]
+) -> dict[str | None, list[str]]:
+    """The names only `side` has, by the last name before them that the base has too."""
+    runs: dict[str | None, list[str]] = {}
+    previous: str | None = None
+    for name in side:
+        if name in base:
+            previous = name
+        elif name not in other:
+            runs.setdefault(previous, []).append(name)
+    return runs
+
+
+def _order(
+    skeleton: list[str], other: list[str], base: Mapping[str, object], kept: Mapping[str, object]
+) -> list[str]:
+    """The `kept` names in the skeleton's order, with those only `other` has each after the
+    name before it there (and after what the skeleton's side added at that place too)."""
     in_skeleton = set(skeleton)
     shared = in_skeleton.intersection(other)
     groups: dict[str | None, list[str]] = {}
@@ -202,7 +243,7 @@ def _order(skeleton: list[str], other: list[str], base: Mapping[str, object]) ->
     for name in other:
         if name in in_skeleton:
             anchor = name
-        else:
+        elif name in kept:
             groups.setdefault(anchor, []).append(name)
     order: list[str] = []
     pending = groups.get(None, [])
@@ -210,7 +251,8 @@ def _order(skeleton: list[str], other: list[str], base: Mapping[str, object]) ->
         if pending and (name in base or name in shared):
             order += pending
             pending = []
-        order.append(name)
+        if name in kept:
+            order.append(name)
         pending = pending + groups.get(name, [])
     return order + pending
 

@@ -22,7 +22,7 @@ from aegis.merge.python_items import code, import_from, lines_code, merge_sequen
 
 def merge_python(base: str, mine: str, theirs: str, context: Context) -> str:
     """The merged module; raises `libcst.ParserSyntaxError` if a version does not parse."""
-    b, m, t = (cst.parse_module(text) for text in (base, mine, theirs))
+    b, m, t = (_blank_lines_to_statement(cst.parse_module(text)) for text in (base, mine, theirs))
     header = merge_choice(
         "the comments at the top", b.header, m.header, t.header, lines_code, context
     )
@@ -32,6 +32,24 @@ def merge_python(base: str, mine: str, theirs: str, context: Context) -> str:
     )
     layout = pick(b, m, t, _layout) or t
     return layout.with_changes(header=header, body=body, footer=footer).code
+
+
+def _blank_lines_to_statement(module: cst.Module) -> cst.Module:
+    """The module with the blank lines that end its header given to its first statement.
+
+    libcst puts whatever precedes the first statement in the module's header: once the
+    owner removes the first statement, the blank lines above the next one would move
+    there, and that statement would look changed.
+    """
+    header = list(module.header)
+    cut = len(header)
+    while cut and header[cut - 1].comment is None:
+        cut -= 1
+    if cut == len(header) or not module.body or not hasattr(module.body[0], "leading_lines"):
+        return module
+    first: Any = module.body[0]
+    moved = first.with_changes(leading_lines=[*header[cut:], *first.leading_lines])
+    return module.with_changes(header=header[:cut], body=[moved, *module.body[1:]])
 
 
 def _layout(module: cst.Module) -> str:

@@ -4,6 +4,8 @@ file as the base, the version with every component as the new one, random owner 
 from __future__ import annotations
 
 import ast
+import functools
+import tempfile
 from pathlib import Path
 
 import libcst as cst
@@ -28,20 +30,20 @@ _OWNER_LINES = {
 }
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> list[Versions]:
-    parent = tmp_path_factory.mktemp("generated")
-    full = init(parent / "full", sorted(max(allowed_sets(), key=len)))
-    core = init(parent / "core", [])
-    files = []
-    for file in sorted(full.rglob("*")):
-        if not file.is_file():
-            continue
-        path = str(file.relative_to(full))
-        before = core / path
-        new = file.read_text()
-        files.append((path, before.read_text() if before.exists() else new, new))
-    return files
+@functools.cache
+def _generated() -> tuple[Versions, ...]:
+    with tempfile.TemporaryDirectory(prefix="aegis-merge-") as parent:
+        full = init(Path(parent) / "full", sorted(max(allowed_sets(), key=len)))
+        core = init(Path(parent) / "core", [])
+        files = []
+        for file in sorted(full.rglob("*")):
+            if not file.is_file():
+                continue
+            path = str(file.relative_to(full))
+            before = core / path
+            new = file.read_text()
+            files.append((path, before.read_text() if before.exists() else new, new))
+    return tuple(files)
 
 
 def _suffix(path: str) -> str:
@@ -92,7 +94,8 @@ LAWS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthChe
 
 @LAWS
 @given(data=st.data())
-def test_trivial_laws_hold_byte_for_byte(generated: list[Versions], data: st.DataObject) -> None:
+def test_trivial_laws_hold_byte_for_byte(data: st.DataObject) -> None:
+    generated = _generated()
     path, base, theirs = data.draw(st.sampled_from(generated))
     mine = data.draw(edited(base, path))
     assert merge3(path, base, base, theirs) == Merged(theirs, ())
@@ -103,11 +106,10 @@ def test_trivial_laws_hold_byte_for_byte(generated: list[Versions], data: st.Dat
 
 @LAWS
 @given(data=st.data())
-def test_the_node_merge_itself_keeps_the_laws(
-    generated: list[Versions], data: st.DataObject
-) -> None:
+def test_the_node_merge_itself_keeps_the_laws(data: st.DataObject) -> None:
     """Without the shortcuts of `merge3`: cutting a file into nodes and joining them back
     loses not a byte, whichever side the nodes come from."""
+    generated = _generated()
     path, base, theirs = data.draw(st.sampled_from(generated))
     mine = data.draw(edited(base, path))
     assume(all(_parses(path, text) for text in (base, mine, theirs)))
@@ -124,11 +126,10 @@ def test_the_node_merge_itself_keeps_the_laws(
 
 @LAWS
 @given(data=st.data())
-def test_owner_edits_merge_into_the_new_version_validly(
-    generated: list[Versions], data: st.DataObject
-) -> None:
+def test_owner_edits_merge_into_the_new_version_validly(data: st.DataObject) -> None:
     """Whatever the owner did, the merge gives a valid file, and a file that neither version
     had conflicts in takes the side asked for."""
+    generated = _generated()
     path, base, theirs = data.draw(st.sampled_from(generated))
     mine = data.draw(edited(base, path))
     for prefer in ("mine", "theirs", None):
@@ -141,9 +142,8 @@ def test_owner_edits_merge_into_the_new_version_validly(
 
 
 @pytest.mark.parametrize("suffix", [".py", ".toml", ".yml"])
-def test_an_owner_addition_at_the_end_survives_every_new_version(
-    generated: list[Versions], suffix: str
-) -> None:
+def test_an_owner_addition_at_the_end_survives_every_new_version(suffix: str) -> None:
+    generated = _generated()
     appended = {
         ".py": "\n\nOWNER_SETTING = 1\n",
         ".toml": "\n[tool.owner]\nkey = 1\n",
@@ -160,11 +160,10 @@ def test_an_owner_addition_at_the_end_survives_every_new_version(
 
 @LAWS
 @given(data=st.data())
-def test_versions_that_parse_are_merged_node_by_node(
-    generated: list[Versions], data: st.DataObject
-) -> None:
+def test_versions_that_parse_are_merged_node_by_node(data: st.DataObject) -> None:
     """The whole file is one node only when a version does not parse: the node merge never
     fails on what parses, and what it gives is valid; conflicts are the same both ways."""
+    generated = _generated()
     path, base, theirs = data.draw(st.sampled_from(generated))
     mine = data.draw(edited(base, path))
     assume(all(_parses(path, text) for text in (base, mine, theirs)))
@@ -181,11 +180,10 @@ def test_versions_that_parse_are_merged_node_by_node(
 
 @LAWS
 @given(data=st.data())
-def test_statement_edits_on_both_sides_all_land(
-    generated: list[Versions], data: st.DataObject
-) -> None:
+def test_statement_edits_on_both_sides_all_land(data: st.DataObject) -> None:
     """On a real module, the owner adds a statement after one statement and removes
     another while the new version adds one after a third: the merge is exactly both."""
+    generated = _generated()
     modules = [(path, text) for path, _, text in generated if path.endswith(".py")]
     path, text = data.draw(st.sampled_from(modules))
     module = cst.parse_module(text)

@@ -238,6 +238,17 @@ def test_calls_are_identified_by_callee_and_first_argument() -> None:
     assert [c.element for c in both.conflicts] == ['app.include_router(health, prefix="/h1")']
 
 
+def test_a_docstring_both_sides_rewrote_is_one_conflict_not_two_docstrings() -> None:
+    base = '"""Routes."""\n\nA = 1\n'
+    mine = '"""The routes of the shop."""\n\nA = 1\n'
+    theirs = '"""Routes of the API."""\n\nA = 2\n'
+    result = merge3("app/routing.py", base, mine, theirs)
+    assert [(c.element, c.mine, c.theirs) for c in result.conflicts] == [
+        ('"""Routes."""', '"""The routes of the shop."""', '"""Routes of the API."""')
+    ]
+    assert result.text == '"""The routes of the shop."""\n\nA = 2\n'
+
+
 def test_imports_both_sides_added_next_to_each_other_stay_sorted() -> None:
     """Each side's new `from` import goes to its sorted place in its run of imports (ruff's
     isort order), whichever side's layout the merge follows; a new section stays one."""

@@ -145,3 +145,18 @@ def test_both_adding_the_same_key_differently_never_duplicates_it() -> None:
     result = merge3("compose.yml", base, mine, theirs, prefer="theirs")
     assert [c.element for c in result.conflicts] == ["services.mail"]
     assert result.text == theirs
+
+
+def test_an_item_both_sides_replaced_differently_is_a_conflict() -> None:
+    mine = COMPOSE.replace('"8000:8000"', '"8080:8000"')
+    theirs = COMPOSE.replace('"8000:8000"', '"9000:8000"')
+    result = merge3("docker-compose.yml", COMPOSE, mine, theirs, prefer="theirs")
+    assert [c.element for c in result.conflicts] == ["services.web.ports: 8000:8000"]
+    assert result.text == theirs
+
+
+def test_an_item_one_side_replaced_and_the_other_removed_is_merged() -> None:
+    base = "x:\n  - a\n  - b\n  - c\n"
+    assert merged(base, "x:\n  - a\n  - c\n", "x:\n  - a\n  - B\n  - c\n  - d\n") == (
+        "x:\n  - a\n  - B\n  - c\n  - d\n"
+    )
