@@ -149,28 +149,36 @@ class SequenceMerge(Generic[Item]):
         order = _order(list(skeleton), list(other), b, chosen)
         placed = set(order)
         order += [name for name in b if name in chosen and name not in placed]
-        for name in other:  # one side's addition, among the other side's sorted imports
-            if name in chosen and name not in skeleton and self.sorted_run is not None:
+        # one side's addition, among what the other side added at the same place (sorted
+        # imports); nothing the base had moves, so one side's own layout is kept
+        added = {name for name in skeleton if name not in b}
+        for name in other:
+            if name in placed and name not in skeleton and added and self.sorted_run:
                 position = order.index(name)
                 order.pop(position)
-                order.insert(self._in_run(order, chosen, position, chosen[name]), name)
+                order.insert(self._in_run(order, chosen, added, position, name), name)
         return [chosen[name] for name in order], mine_skeleton
 
-    def _in_run(self, order: list[str], chosen: dict[str, Item], position: int, item: Item) -> int:
-        """`position`, moved to the item's sorted place in the run of sorted items there."""
+    def _in_run(
+        self, order: list[str], chosen: dict[str, Item], added: set[str], position: int, name: str
+    ) -> int:
+        """`position` of `name`, an item one side added (not in `order`), moved to its sorted
+        place among the items the other side `added` next to it, within their run."""
+        assert self.sorted_run is not None
         run = self.sorted_run
-        mine = run(item) if run is not None else None
-        if run is None or mine is None or mine[1]:
+        own = run(chosen[name])
+        if own is None or own[1]:
             return position  # no run, or the item starts one where it is
-        while position < len(order):
-            after = run(chosen[order[position]])
-            if after is None or after[1] or after[0] >= mine[0]:
-                break
+
+        def passes(neighbour: str, later: bool) -> bool:
+            place = run(chosen[neighbour])
+            if neighbour not in added or place is None or place[1]:
+                return False
+            return place[0] < own[0] if later else place[0] > own[0]
+
+        while position < len(order) and passes(order[position], True):
             position += 1
-        while position > 0:
-            before = run(chosen[order[position - 1]])
-            if before is None or before[0] <= mine[0] or before[1]:
-                break
+        while position > 0 and passes(order[position - 1], False):
             position -= 1
         return position
 
