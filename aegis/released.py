@@ -93,10 +93,6 @@ def _load(path: Path) -> dict[str, dict[str, str]]:
     }
 
 
-def shipped(version: str, folder: Path | None = None) -> bool:
-    return archive_path(folder or releases_dir(), version).is_file()
-
-
 def generated(
     version: str,
     components: Iterable[str],
