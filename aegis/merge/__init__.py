@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from aegis.merge.core import Context, Merged, NodeConflict, Prefer
+from aegis.merge.core import Context, Merged, NodeConflict, Prefer, merge_choice
 
 if TYPE_CHECKING:
     from aegis.merge.chunks import Chunk
@@ -76,10 +76,22 @@ def _format(path: str) -> _Format:
     return _Format(merge_text, str)
 
 
+def _whole_lines(text: str) -> str:
+    return text if not text or text.endswith("\n") else text + "\n"
+
+
 def _tree_merger(parse: Callable[[str], Chunk]) -> Callable[[str, str, str, Context], str]:
     from aegis.merge.chunks import merge_trees
 
     def merge(base: str, mine: str, theirs: str, context: Context) -> str:
-        return merge_trees(parse(base), parse(mine), parse(theirs), context)
+        texts = (base, mine, theirs)
+        # A last line without its newline would differ from the same line followed by
+        # another: the trees are cut from whole lines, and the file's end is a node apart.
+        b, m, t = (parse(_whole_lines(text)) for text in texts)
+        merged = merge_trees(b, m, t, context)
+        b_end, m_end, t_end = (text.endswith("\n") or not text for text in texts)
+        if not merge_choice("the end of the file", b_end, m_end, t_end, repr, context):
+            merged = merged.removesuffix("\n")
+        return merged
 
     return merge

@@ -62,8 +62,14 @@ def _deeper(base: Chunk, mine: Chunk, theirs: Chunk, context: Context) -> Chunk 
     return replace(theirs, head=head, children=tuple(children), tail=tail)
 
 
+def _empty(chunk: Chunk) -> Chunk | None:
+    if chunk.children is None:
+        return None
+    return replace(chunk, head="", children=(), tail="")
+
+
 _CHUNKS: SequenceMerge[Chunk] = SequenceMerge(
-    key=lambda chunk: chunk.key, text=_text, label=_label, deeper=_deeper
+    key=lambda chunk: chunk.key, text=_text, label=_label, deeper=_deeper, empty=_empty
 )
 
 

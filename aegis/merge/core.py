@@ -111,6 +111,9 @@ class SequenceMerge(Generic[Item]):
     # Merge of an item both sides changed differently (base, mine, theirs), or None when
     # that item cannot be merged inside (a conflict on the whole item).
     deeper: Callable[[Item, Item, Item, Context], Item | None] | None = None
+    # An empty node like the given one: the base of a node both sides added, so that
+    # their additions inside it are merged (None: such a node is merged whole).
+    empty: Callable[[Item], Item | None] | None = None
     # Items kept in sorted runs (imports): (sort key, whether the item starts a run), or None
     # for an item of no run. An item one side added goes to its sorted place in its run.
     sorted_run: Callable[[Item], tuple[str, bool] | None] | None = None
@@ -194,6 +197,8 @@ class SequenceMerge(Generic[Item]):
             return theirs
         if text(theirs) == text(base):
             return mine
+        if base is None and mine is not None and self.empty is not None:
+            base = self.empty(mine)
         if base is not None and mine is not None and theirs is not None and self.deeper:
             merged = self.deeper(base, mine, theirs, context)
             if merged is not None:

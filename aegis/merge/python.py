@@ -1,11 +1,11 @@
 """Three-way merge of Python modules, node by node, with libcst.
 
 Nodes are the top-level statements, keyed as the engine identifies them (the name an
-assignment, function or class binds, else the normalized syntax tree), with two refinements:
-`from X import ...` is keyed by X and merged name by name, and `if TEST:` by its test. A class
-(or an `if` block) both sides changed is merged statement by statement inside; a list, tuple or
-set literal assigned at top level (a registration list) item by item. Comments above a
-statement belong to it.
+assignment, function or class binds, else the normalized syntax tree), with refinements:
+`from X import ...` is keyed by X and merged name by name, `if TEST:` by its test, a call by
+what it calls and its first argument. A class (or an `if` block) both sides changed is merged
+statement by statement inside; a list, tuple, set or dict assigned at top level (a
+registration list) item by item. Comments above a statement belong to it.
 """
 
 from __future__ import annotations
@@ -97,6 +97,7 @@ def _bare(statement: cst.BaseStatement) -> cst.BaseStatement:
 
 
 def statement_key(statement: cst.BaseStatement) -> str:
+    """What identifies the statement among its siblings, whatever its layout."""
     imported = import_from(statement)
     if imported is not None:
         return f"from {_module_name(imported)} import"
@@ -201,6 +202,12 @@ def _has_block(statement: cst.BaseStatement) -> bool:
     return False
 
 
+def _block_body(statement: cst.BaseStatement) -> Sequence[cst.BaseStatement]:
+    block: Any = statement
+    body: Sequence[cst.BaseStatement] = block.body.body
+    return body
+
+
 def _merge_block(
     element: str,
     base: cst.BaseStatement,
@@ -215,9 +222,7 @@ def _merge_block(
     chosen = pick(shell(base), shell(mine), shell(theirs), code)
     if chosen is None:
         return None
-    blocks: list[Any] = [s for s in (base, mine, theirs)]
-    body, _ = _statements(f"{element} > ").merge(
-        blocks[0].body.body, blocks[1].body.body, blocks[2].body.body, context
-    )
+    b, m, t = (_block_body(statement) for statement in (base, mine, theirs))
+    body, _ = _statements(f"{element} > ").merge(b, m, t, context)
     result: cst.BaseStatement = chosen.with_changes(body=chosen.body.with_changes(body=body))
     return result

@@ -13,6 +13,7 @@ import tomllib
 from aegis.edit.base import EditError
 from aegis.edit.identity import dependency_identity
 from aegis.merge.chunks import Chunk
+from aegis.merge.inline import inline_commas, split_items, string_end
 
 
 class Unsupported(Exception):
@@ -84,7 +85,7 @@ def _depths(lines: list[str]) -> list[int]:
                 i += 3
                 continue
             if char in "\"'":
-                i = _string_end(line, i)
+                i = string_end(line, i)
                 continue
             if char in "[{":
                 depth += 1
@@ -92,19 +93,6 @@ def _depths(lines: list[str]) -> list[int]:
                 depth -= 1
             i += 1
     return depths
-
-
-def _string_end(line: str, start: int) -> int:
-    quote = line[start]
-    i = start + 1
-    while i < len(line):
-        if quote == '"' and line[i] == "\\":
-            i += 2
-            continue
-        if line[i] == quote:
-            return i + 1
-        i += 1
-    return i
 
 
 _HEADER_NAME = re.compile(r"^\s*(\[\[?)\s*(.*?)\s*(\]\]?)")
@@ -194,7 +182,7 @@ def _inline_array(
     opening = len(line) - len(line[after_key:].lstrip())
     if not line.startswith("[", opening):
         return None
-    segments, closing = _split_items(line, opening + 1)
+    segments, closing = split_items(line, opening + 1)
     if closing is None:
         return None
     requirements = _dependencies(table, name)
@@ -211,53 +199,9 @@ def _inline_array(
         head="".join(above) + line[: opening + 1],
         children=tuple(items),
         tail=line[closing:],
-        finish=_inline_commas,
+        finish=inline_commas,
         lines=False,
     )
-
-
-def _split_items(line: str, start: int) -> tuple[list[str], int | None]:
-    """The items of the array opened before `start`, each with its comma and the space
-    after it, and where its closing bracket is (None if not on this line)."""
-    segments = []
-    depth = 0
-    begin = i = start
-    while i < len(line):
-        char = line[i]
-        if char in "\"'":
-            i = _string_end(line, i)
-            continue
-        if char == "#":
-            return [], None
-        if char in "[{":
-            depth += 1
-        elif char in "]}":
-            if depth == 0:
-                if line[begin:i].strip():
-                    segments.append(line[begin:i])
-                elif segments:
-                    segments[-1] += line[begin:i]
-                return segments, i
-            depth -= 1
-        elif char == "," and depth == 0:
-            end = i + 1
-            while end < len(line) and line[end] == " ":
-                end += 1
-            segments.append(line[begin:end])
-            begin = i = end
-            continue
-        i += 1
-    return [], None
-
-
-def _inline_commas(items: list[Chunk]) -> list[Chunk]:
-    """Items of a one-line array, moved about: `a, b, c`."""
-    fixed = []
-    for index, item in enumerate(items):
-        value = item.head.strip().rstrip(",").strip()
-        head = value + (", " if index < len(items) - 1 else "")
-        fixed.append(Chunk(key=item.key, label=item.label, head=head))
-    return fixed
 
 
 def _dependencies(table: str, key: str) -> bool:
@@ -343,7 +287,7 @@ def _split_comment(line: str) -> tuple[str, str, str]:
     i = 0
     while i < len(line):
         if line[i] in "\"'":
-            i = _string_end(line, i)
+            i = string_end(line, i)
             continue
         if line[i] == "#":
             return line[:i], "#", line[i + 1 :]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from aegis.merge.chunks import Chunk
+from aegis.merge.inline import inline_commas, split_items
 
 
 def parse(text: str) -> Chunk:
@@ -119,7 +120,35 @@ def _node(lines: list[str], first: int, line: int, stop: int, path: str, item: b
             children=tuple(children),
             tail="".join(lines[tail:stop]),
         )
+    if stop == line + 1 and value.startswith("["):
+        flow = _flow_sequence(head[: len(head) - len(text)], text, match.end(), name, label)
+        if flow is not None:
+            return flow
     return Chunk(key=name, label=label, head=whole)
+
+
+def _flow_sequence(above: str, text: str, after_key: int, name: str, label: str) -> Chunk | None:
+    """The chunk of `key: [a, b]` on one line, its items as children."""
+    opening = text.index("[", after_key)
+    segments, closing = split_items(text, opening + 1)
+    if closing is None:
+        return None
+    items = []
+    for segment in segments:
+        value = segment.strip().rstrip(",").strip()
+        if not value or value.startswith(("[", "{")):
+            return None
+        key = value.strip("\"'")
+        items.append(Chunk(key=key, label=f"{label}: {key}", head=segment))
+    return Chunk(
+        key=name,
+        label=label,
+        head=above + text[: opening + 1],
+        children=tuple(items),
+        tail=text[closing:],
+        finish=inline_commas,
+        lines=False,
+    )
 
 
 def _mapping_item(

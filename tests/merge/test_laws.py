@@ -89,7 +89,7 @@ def _valid(path: str, text: str) -> None:
         list(YAML().load_all(text))
 
 
-LAWS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+LAWS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @LAWS

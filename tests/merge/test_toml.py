@@ -125,3 +125,17 @@ def test_arrays_of_tables_are_told_apart_by_position() -> None:
     assert merged(base, mine, theirs) == theirs.replace(
         'module = "b"\n', 'module = "b"\nstrict = false\n'
     )
+
+
+def test_a_table_both_sides_added_is_merged_key_by_key() -> None:
+    mine = PYPROJECT + '\n[tool.mypy]\nstrict = true\nplugins = ["pydantic.mypy"]\n'
+    theirs = PYPROJECT + '\n[tool.mypy]\nstrict = true\nfiles = ["app"]\n'
+    assert merged(PYPROJECT, mine, theirs) == theirs + 'plugins = ["pydantic.mypy"]\n'
+    clash = PYPROJECT + "\n[tool.mypy]\nstrict = false\n"
+    result = merge3("pyproject.toml", PYPROJECT, clash, theirs)
+    assert [c.element for c in result.conflicts] == ["[tool.mypy] strict"]
+
+
+def test_a_file_without_its_last_newline() -> None:
+    assert merged("a = 1", "a = 1\nb = 2", "a = 3") == "a = 3\nb = 2"
+    assert merged("a = 1", "a = 1\nb = 2\n", "a = 3") == "a = 3\nb = 2\n"

@@ -143,7 +143,7 @@ def test_both_adding_the_same_key_differently_never_duplicates_it() -> None:
     mine = base + "  mail:\n    image: mailhog\n"
     theirs = base + "  mail:\n    image: mailpit\n"
     result = merge3("compose.yml", base, mine, theirs, prefer="theirs")
-    assert [c.element for c in result.conflicts] == ["services.mail"]
+    assert [c.element for c in result.conflicts] == ["services.mail.image"]
     assert result.text == theirs
 
 
@@ -160,3 +160,27 @@ def test_an_item_one_side_replaced_and_the_other_removed_is_merged() -> None:
     assert merged(base, "x:\n  - a\n  - c\n", "x:\n  - a\n  - B\n  - c\n  - d\n") == (
         "x:\n  - a\n  - B\n  - c\n  - d\n"
     )
+
+
+def test_a_service_both_sides_added_is_merged_key_by_key() -> None:
+    mine = COMPOSE.replace(
+        "\nvolumes:", "\n  mail:\n    image: mailpit\n    ports:\n      - 1025\n\nvolumes:"
+    )
+    theirs = COMPOSE.replace(
+        "\nvolumes:", "\n  mail:\n    image: mailpit\n    restart: always\n\nvolumes:"
+    )
+    assert merged(COMPOSE, mine, theirs) == theirs.replace(
+        "    restart: always\n", "    restart: always\n    ports:\n      - 1025\n"
+    )
+
+
+def test_a_file_without_its_last_newline() -> None:
+    assert merged("a: 1", "a: 1\nb: 2", "a: 3") == "a: 3\nb: 2"
+    assert merged("a: 1\n", "a: 1\nb: 2", "a: 3\n") == "a: 3\nb: 2"
+
+
+def test_one_line_sequences_are_merged_by_item() -> None:
+    base = "on:\n  push:\n    branches: [main]  # the default\n"
+    mine = base.replace("[main]", "[main, release]")
+    theirs = base.replace("[main]", "[main, 'next']")
+    assert merged(base, mine, theirs) == base.replace("[main]", "[main, 'next', release]")
