@@ -114,6 +114,9 @@ class SequenceMerge(Generic[Item]):
     # An empty node like the given one: the base of a node both sides added, so that
     # their additions inside it are merged (None: such a node is merged whole).
     empty: Callable[[Item], Item | None] | None = None
+    # Items kept in sorted runs (imports): (sort key, whether the item starts a run), or None
+    # for an item of no run. An item one side added goes to its sorted place in its run.
+    sorted_run: Callable[[Item], tuple[str, bool] | None] | None = None
 
     def merge(
         self,
@@ -149,7 +152,38 @@ class SequenceMerge(Generic[Item]):
         order = _order(list(skeleton), list(other), b, chosen)
         placed = set(order)
         order += [name for name in b if name in chosen and name not in placed]
+        # one side's addition, among what the other side added at the same place (sorted
+        # imports); nothing the base had moves, so one side's own layout is kept
+        added = {name for name in skeleton if name not in b}
+        for name in other:
+            if name in placed and name not in skeleton and added and self.sorted_run:
+                position = order.index(name)
+                order.pop(position)
+                order.insert(self._in_run(order, chosen, added, position, name), name)
         return [chosen[name] for name in order], mine_skeleton
+
+    def _in_run(
+        self, order: list[str], chosen: dict[str, Item], added: set[str], position: int, name: str
+    ) -> int:
+        """`position` of `name`, an item one side added (not in `order`), moved to its sorted
+        place among the items the other side `added` next to it, within their run."""
+        assert self.sorted_run is not None
+        run = self.sorted_run
+        own = run(chosen[name])
+        if own is None or own[1]:
+            return position  # no run, or the item starts one where it is
+
+        def passes(neighbour: str, later: bool) -> bool:
+            place = run(chosen[neighbour])
+            if neighbour not in added or place is None or place[1]:
+                return False
+            return place[0] < own[0] if later else place[0] > own[0]
+
+        while position < len(order) and passes(order[position], True):
+            position += 1
+        while position > 0 and passes(order[position - 1], False):
+            position -= 1
+        return position
 
     def _decide(
         self,

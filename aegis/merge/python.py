@@ -75,7 +75,18 @@ def _statements(within: str) -> SequenceMerge[cst.BaseStatement]:
     ) -> cst.BaseStatement | None:
         return _merge_statement(label(theirs), base, mine, theirs, context)
 
-    return SequenceMerge(key=statement_key, text=code, label=label, deeper=deeper)
+    return SequenceMerge(
+        key=statement_key, text=code, label=label, deeper=deeper, sorted_run=_import_run
+    )
+
+
+def _import_run(statement: cst.BaseStatement) -> tuple[str, bool] | None:
+    """A `from X import` statement's place among the imports next to it (ruff's isort
+    order: by module, case-insensitive); a blank line or comment above it starts a run."""
+    imported = import_from(statement)
+    if imported is None:
+        return None
+    return _module_name(imported).lower(), bool(_leading(statement))
 
 
 def _bare(statement: cst.BaseStatement) -> cst.BaseStatement:

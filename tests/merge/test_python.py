@@ -247,3 +247,20 @@ def test_a_docstring_both_sides_rewrote_is_one_conflict_not_two_docstrings() -> 
         ('"""Routes."""', '"""The routes of the shop."""', '"""Routes of the API."""')
     ]
     assert result.text == '"""The routes of the shop."""\n\nA = 2\n'
+
+
+def test_imports_both_sides_added_next_to_each_other_stay_sorted() -> None:
+    """Each side's new `from` import goes to its sorted place in its run of imports (ruff's
+    isort order), whichever side's layout the merge follows; a new section stays one."""
+    one = "from app.api.health import router as health_router\n"
+    items = "from app.api.items import router as items_router\n"
+    notes = "from app.api.notes import router as notes_router\n"
+    probes = "from app.api.probes import router as probes_router\n"
+    mine = ROUTING.replace(one, one + notes)
+    theirs = ROUTING.replace(one, one + items + probes)
+    expected = ROUTING.replace(one, one + items + notes + probes)
+    assert merge3("app/api/routing.py", ROUTING, mine, theirs).text == expected
+    assert merge3("app/api/routing.py", ROUTING, theirs, mine).text == expected
+    zzz = "\nfrom zzz.api import router as zzz_router\n"
+    result = merge3("app/api/routing.py", ROUTING, ROUTING.replace(one, one + zzz), theirs)
+    assert one + items + probes + zzz in result.text
