@@ -20,12 +20,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from aegis.ledger import Record, fingerprint
-
 if TYPE_CHECKING:
     import libcst
 
     from aegis.engine import Project
+    from aegis.ledger import Record
     from aegis.pack import Pack
     from aegis.tree import VirtualTree
 
@@ -260,6 +259,8 @@ def run_pending(project: Project, packs: Sequence[Pack]) -> list[str]:
 
 def _refresh_fingerprints(project: Project, files: Files) -> None:
     """An owned file the migration changed, as generated before, is as generated after."""
+    from aegis.ledger import fingerprint
+
     for record in project.ledger.packs.values():
         for path, mark in list(record.files.items()):
             before, after = files.before.get(path), files.read(path)
