@@ -384,3 +384,16 @@ def test_a_swapped_edited_project_passes_its_own_tests(
     else:
         monkeypatch.delenv("TEST_DATABASE_URL", raising=False)
     lint_and_test(python, project)
+
+
+def test_the_command_line_preview_shows_the_migration_then_runs_it_once(tmp_path, monkeypatch):
+    v1, v2 = versions(tmp_path)
+    project = made_with(v1, tmp_path / "project", {"redis"})
+    monkeypatch.setattr("aegis.cli._catalog", lambda: v2)
+    code, output = aegis("update", "--dry-run", "--path", project)
+    assert code == 0, output
+    assert output.startswith("# aegis: migration probe:rename-probe-parts\n")
+    assert "+++ b/app/core/probe_constants.py" in output
+    assert aegis("update", "--path", project)[0] == 0
+    assert ledger_migrations(project) == {"probe": ["rename-probe-parts"]}
+    assert aegis("update", "--dry-run", "--path", project) == (0, "")
