@@ -75,16 +75,6 @@ def migrated(
     project: Path, migration: Migration, runs: int, catalog: Catalog = CATALOG
 ) -> dict[str, bytes]:
     """The project after `migration` ran `runs` times, each as its own command."""
-    from aegis import migrations
-    from aegis.changes import ChangeSet
-    from aegis.confined import ProjectFiles
-    from aegis.ledger import LEDGER, loads
-    from aegis.tree import VirtualTree
-
     for _ in range(runs):
-        tree = VirtualTree(ProjectFiles(project))
-        ledger = loads(tree.read(LEDGER))
-        migration.run(migrations.Files(tree), list(ledger.packs.values()))
-        tree.write(LEDGER, ledger.dumps(catalog.position))
-        ChangeSet(tree).apply()
+        Workbench(catalog).migrate(project, migration)
     return snapshot(project)
