@@ -16,13 +16,9 @@ the way of the owner's files.
 
 from __future__ import annotations
 
-import ast
 import hashlib
-import inspect
-import io
 import json
 import re
-import tokenize
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,6 +27,7 @@ from typing import Any
 
 from aegis.edits import Edit, edit_from_data
 from aegis.errors import PlanError
+from aegis.pyshape import python_shape
 
 LEDGER = ".aegis/ledger.toml"
 _PYTHON_FENCE = re.compile(r"^(```(?:python|py)[ \t]*\n)(.*?)(^```)", re.M | re.S)
@@ -151,7 +148,7 @@ def fingerprint(path: str, text: str) -> str:
     Other files: the text. Line endings and a byte order mark never count.
     """
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
-    shapes = {".py": ("py", _python_shape), ".toml": ("toml", _toml_shape)}
+    shapes = {".py": ("py", python_shape), ".toml": ("toml", _toml_shape)}
     shapes |= {".md": ("md", _markdown_shape)}
     shapes |= {".yml": ("yaml", _yaml_shape), ".yaml": ("yaml", _yaml_shape)}
     kind, shape_of = shapes.get(PurePosixPath(path).suffix, ("text", _text_shape))
@@ -174,7 +171,7 @@ def _markdown_shape(text: str) -> str:
     them too)."""
 
     def shape(block: re.Match[str]) -> str:
-        code = _python_shape(block.group(2))
+        code = python_shape(block.group(2))
         return block.group(1) + (block.group(2) if code is None else code) + block.group(3)
 
     return _PYTHON_FENCE.sub(shape, text)
@@ -218,23 +215,3 @@ def _yaml_shape(text: str) -> str | None:
     except YAMLError:
         return None
     return json.dumps(data, default=str) + "\n" + _comment_lines(text)
-
-
-def _python_shape(source: str) -> str | None:
-    try:
-        tree = ast.parse(source)
-        comments = [
-            token.string.lstrip("#").strip()
-            for token in tokenize.generate_tokens(io.StringIO(source).readline)
-            if token.type == tokenize.COMMENT
-        ]
-    except (SyntaxError, ValueError, tokenize.TokenError):
-        return None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                constant = body[0].value
-                if isinstance(constant.value, str):
-                    constant.value = inspect.cleandoc(constant.value)
-    return ast.dump(tree) + "\n" + "\n".join(comments)
