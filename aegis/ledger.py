@@ -71,7 +71,7 @@ class Ledger:
 
     def dumps(self, order: Mapping[str, int]) -> str:
         """The ledger as TOML; packs in the order given (the catalogue's)."""
-        import tomlkit
+        from aegis import ledger_toml
 
         packs = {}
         for name in sorted(self.packs, key=lambda name: (order.get(name, -1), name)):
@@ -80,11 +80,20 @@ class Ledger:
             if record.files:
                 table["files"] = record.files
             if record.edits:
-                table["edits"] = [
-                    {key: _inline(value) for key, value in edit.items()} for edit in record.edits
-                ]
+                table["edits"] = record.edits
             packs[name] = table
-        return _HEADER + tomlkit.dumps({"packs": packs})
+        text = ledger_toml.dumps(packs)
+        if text is None:
+            import tomlkit
+
+            for table in packs.values():
+                if "edits" in table:
+                    table["edits"] = [
+                        {key: _inline(value) for key, value in edit.items()}
+                        for edit in table["edits"]
+                    ]
+            text = tomlkit.dumps({"packs": packs})
+        return _HEADER + text
 
 
 def loads(text: str | None) -> Ledger:
