@@ -158,6 +158,7 @@ def test_check_is_0_when_up_to_date_and_1_after_a_version_bump(tmp_path, monkeyp
 
 
 def test_a_conflict_exits_3_and_the_flags_resolve_it(tmp_path):
+    from aegis import __version__
     from aegis.ledger import LEDGER
     from tests.aegis_helpers import init
 
@@ -167,8 +168,12 @@ def test_a_conflict_exits_3_and_the_flags_resolve_it(tmp_path):
     ledger = project / LEDGER
     recorded = ledger.read_text()
     start = recorded.index('"app/core/redis.py" = "') + len('"app/core/redis.py" = "')
-    # as if an earlier Aegis had generated another file there
-    ledger.write_text(recorded[:start] + "py:0" + recorded[recorded.index('"', start) :])
+    # as if an earlier Aegis, one whose output is not shipped (no base to merge against),
+    # had generated another file there
+    recorded = recorded[:start] + "py:0" + recorded[recorded.index('"', start) :]
+    pack = f'[packs.redis]\nversion = "{__version__}"'
+    assert pack in recorded
+    ledger.write_text(recorded.replace(pack, '[packs.redis]\nversion = "0.0.1"'))
     before = snapshot(project)
     code, output = aegis("update", "--path", project)
     assert code == UPDATE_CONFLICT, output
