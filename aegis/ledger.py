@@ -16,13 +16,9 @@ the way of the owner's files.
 
 from __future__ import annotations
 
-import ast
 import hashlib
-import inspect
-import io
 import json
 import re
-import tokenize
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,6 +27,7 @@ from typing import Any
 
 from aegis.edits import Edit, edit_from_data
 from aegis.errors import PlanError
+from aegis.pyshape import python_shape
 
 LEDGER = ".aegis/ledger.toml"
 _PYTHON_FENCE = re.compile(r"^(```(?:python|py)[ \t]*\n)(.*?)(^```)", re.M | re.S)
@@ -82,7 +79,7 @@ class Ledger:
 
     def dumps(self, order: Mapping[str, int]) -> str:
         """The ledger as TOML; packs in the order given (the catalogue's)."""
-        import tomlkit
+        from aegis import ledger_toml
 
         packs = {}
         for name in sorted(self.packs, key=lambda name: (order.get(name, -1), name)):
@@ -93,11 +90,20 @@ class Ledger:
             if record.files:
                 table["files"] = record.files
             if record.edits:
-                table["edits"] = [
-                    {key: _inline(value) for key, value in edit.items()} for edit in record.edits
-                ]
+                table["edits"] = record.edits
             packs[name] = table
-        return _HEADER + tomlkit.dumps({"packs": packs})
+        text = ledger_toml.dumps(packs)
+        if text is None:
+            import tomlkit
+
+            for table in packs.values():
+                if "edits" in table:
+                    table["edits"] = [
+                        {key: _inline(value) for key, value in edit.items()}
+                        for edit in table["edits"]
+                    ]
+            text = tomlkit.dumps({"packs": packs})
+        return _HEADER + text
 
 
 def loads(text: str | None) -> Ledger:
@@ -162,7 +168,7 @@ def fingerprint(path: str, text: str) -> str:
     Other files: the text. Line endings and a byte order mark never count.
     """
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
-    shapes = {".py": ("py", _python_shape), ".toml": ("toml", _toml_shape)}
+    shapes = {".py": ("py", python_shape), ".toml": ("toml", _toml_shape)}
     shapes |= {".md": ("md", _markdown_shape)}
     shapes |= {".yml": ("yaml", _yaml_shape), ".yaml": ("yaml", _yaml_shape)}
     kind, shape_of = shapes.get(PurePosixPath(path).suffix, ("text", _text_shape))
@@ -185,7 +191,7 @@ def _markdown_shape(text: str) -> str:
     them too)."""
 
     def shape(block: re.Match[str]) -> str:
-        code = _python_shape(block.group(2))
+        code = python_shape(block.group(2))
         return block.group(1) + (block.group(2) if code is None else code) + block.group(3)
 
     return _PYTHON_FENCE.sub(shape, text)
@@ -229,23 +235,3 @@ def _yaml_shape(text: str) -> str | None:
     except YAMLError:
         return None
     return json.dumps(data, default=str) + "\n" + _comment_lines(text)
-
-
-def _python_shape(source: str) -> str | None:
-    try:
-        tree = ast.parse(source)
-        comments = [
-            token.string.lstrip("#").strip()
-            for token in tokenize.generate_tokens(io.StringIO(source).readline)
-            if token.type == tokenize.COMMENT
-        ]
-    except (SyntaxError, ValueError, tokenize.TokenError):
-        return None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                constant = body[0].value
-                if isinstance(constant.value, str):
-                    constant.value = inspect.cleandoc(constant.value)
-    return ast.dump(tree) + "\n" + "\n".join(comments)
