@@ -2,12 +2,19 @@
 with their indentation cleaned) and the text of each comment.
 
 This is the Python part of a ledger fingerprint, which every command computes for each file
-a pack owns: the reference definition is `ast.dump` of the tree and the comments that
-`tokenize` finds. Both are slow in pure Python (an `init` with every component spent half its
-time here), so the same text is produced by a dump specialised to the one form the
-fingerprint uses and by a scanner that lexes only strings and comments. Interpreters whose
-`ast.dump` is another (3.13 leaves out empty fields) and sources the scanner does not claim to
-read exactly get the reference path.
+a pack owns. The tree is written as Python 3.11's `ast.dump` writes it, whatever the running
+interpreter: 3.12's `ast.dump` adds `type_params=[]` to every function and class and 3.13's
+leaves out empty fields, so the same file would otherwise read as changed by its owner once
+the project is opened by another interpreter. Syntax only newer interpreters parse (type
+parameters, `type` aliases) can only be the owner's; its fields are written when not empty.
+
+Aegis 0.2.0 recorded `ast.dump` of the running interpreter; `python_shape(source, "3.12")`
+and `"3.13"` write those forms, so such a ledger still reads as unchanged (`EARLIER`).
+
+`ast.dump` and `tokenize` are slow in pure Python (an `init` with every component spent half
+its time here), so the tree is written by a dump specialised to these forms, and comments are
+found by a scanner that lexes only strings and comments where it reads them as `tokenize`
+does (before 3.12, which lexes f-strings apart; and sources without unusual line ends).
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import io
 import re
 import sys
 import tokenize
+from typing import Literal
 
 # One string literal (any prefix reads the same: a backslash always keeps the quote in) or
 # one comment; between them, nothing of code can hold a quote or a hash.
@@ -31,16 +39,17 @@ _STRING_OR_COMMENT = re.compile(
 )
 # What the scanner does not read as `tokenize` does: other line ends and form feeds.
 _UNUSUAL = re.compile(r"[\r\f\v\x00]")
-# Where each fast path is the reference's equal: 3.12 lexes f-strings apart (and its
-# `tokenize` is the C one), 3.13 writes another `ast.dump`.
+# Where the scanner is `tokenize`'s equal: 3.12 lexes f-strings apart (and its `tokenize` is
+# the C one).
 _FAST_COMMENTS = sys.version_info < (3, 12)
-_FAST_DUMP = sys.version_info < (3, 13)
+# 3.12's parser (PEG, f-strings included) leaves empty literals in some f-strings, 3.11's never.
+_NEWER_PARSER = sys.version_info >= (3, 12)
 _SCOPES = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-def python_shape(source: str) -> str | None:
-    """`ast.dump` of the tree with cleaned docstrings, then the comments one a line; None
-    when the source does not parse."""
+def python_shape(source: str, form: Form = "3.11") -> str | None:
+    """The tree with cleaned docstrings as `ast.dump` of Python `form` writes it, then the
+    comments one a line; None when the source does not parse."""
     try:
         tree = ast.parse(source)
         comments = _comments(source)
@@ -48,11 +57,14 @@ def python_shape(source: str) -> str | None:
         return None
     _clean_docstring(tree.body)
     _clean_nested_docstrings(tree.body)
-    return _dump(tree) + "\n" + "\n".join(comments)
+    if form == "3.11" and _NEWER_PARSER:
+        _drop_empty_literals(tree)
+    return _format(tree, _FORMS[form]) + "\n" + "\n".join(comments)
 
 
 def reference_shape(source: str) -> str | None:
-    """The same, by the standard library's definitions (what the tests compare with)."""
+    """The same by the standard library's definitions, in the running interpreter's form
+    (what the tests compare with)."""
     try:
         tree = ast.parse(source)
         comments = _tokenized_comments(source)
@@ -101,6 +113,18 @@ def _clean_nested_docstrings(body: list[ast.stmt]) -> None:
                         _clean_nested_docstrings(part.body)
 
 
+def _drop_empty_literals(tree: ast.AST) -> None:
+    """Take out the empty literal parts of f-strings (3.12 writes `f"{x:<{w}}"`'s format spec
+    with an empty string after `{w}`), as 3.11's parser does."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            node.values = [
+                value
+                for value in node.values
+                if not (isinstance(value, ast.Constant) and value.value == "")
+            ]
+
+
 def _clean_docstring(body: list[ast.stmt]) -> None:
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
         constant = body[0].value
@@ -108,38 +132,67 @@ def _clean_docstring(body: list[ast.stmt]) -> None:
             constant.value = inspect.cleandoc(constant.value)
 
 
-def _dump(node: ast.AST) -> str:
-    return _format(node) if _FAST_DUMP else ast.dump(node)
-
-
-def _format(node: object) -> str:
-    """`ast.dump(node)` as Python 3.11 and 3.12 write it (fields by name, a None left out
-    where the class's default is None), without what its other forms need."""
+def _format(node: object, form: _Form) -> str:
+    """`ast.dump(node)` as Python `form.name` writes it: fields by name, each left out when
+    its value is one that form leaves out."""
     if isinstance(node, ast.AST):
+        fields = form.fields.get(type(node))
+        if fields is None:
+            fields = form.fields[type(node)] = _fields(type(node), form.name)
         parts = []
-        for name, optional in _fields(type(node)):
+        for name, omit in fields:
             try:
                 value = getattr(node, name)
             except AttributeError:
+                if name != "type_params":
+                    continue
+                value = []  # a tree of 3.11 in the form of 3.12
+            if omit and (value is None or omit == _EMPTY and value == []):
                 continue
-            if value is None and optional:
-                continue
-            parts.append(f"{name}={_format(value)}")
+            parts.append(f"{name}={_format(value, form)}")
         return f"{type(node).__name__}({', '.join(parts)})"
     if isinstance(node, list):
-        return f"[{', '.join([_format(item) for item in node])}]"
+        return f"[{', '.join([_format(item, form) for item in node])}]"
     return repr(node)
 
 
-def _fields(kind: type[ast.AST]) -> tuple[tuple[str, bool], ...]:
-    """Each field of a node class, and whether a None in it is left out (the class's
-    default for it is None)."""
-    found = _FIELDS.get(kind)
-    if found is None:
-        found = _FIELDS[kind] = tuple(
-            (name, getattr(kind, name, ...) is None) for name in kind._fields
-        )
-    return found
+# What a form leaves out of a field: nothing, a None, or a None and an empty list.
+_KEPT, _NONE, _EMPTY = 0, 1, 2
+_NEWER_FIELDS = ("type_params",)  # fields that 3.11 does not have
+_PARAMETRISED = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)  # type_params in 3.12
 
 
-_FIELDS: dict[type[ast.AST], tuple[tuple[str, bool], ...]] = {}
+def _fields(kind: type[ast.AST], form: Form) -> tuple[tuple[str, int], ...]:
+    """Each field of a node class as `form` writes it, and what it leaves out of the field
+    (every form leaves out a None where the class's default is None)."""
+    names = list(kind._fields)
+    if form == "3.12" and issubclass(kind, _PARAMETRISED) and "type_params" not in names:
+        names.append("type_params")
+    found = []
+    for name in names:
+        if form == "3.11" and name in _NEWER_FIELDS:
+            found.append((name, _EMPTY))
+        elif form == "3.13" and not issubclass(kind, ast.Constant | ast.MatchSingleton):
+            found.append((name, _EMPTY))  # 3.13 leaves out every None and empty list
+        else:
+            found.append((name, _NONE if getattr(kind, name, ...) is None else _KEPT))
+    return tuple(found)
+
+
+Form = Literal["3.11", "3.12", "3.13"]
+# The forms of `ast.dump` that Aegis 0.2.0 recorded on interpreters other than 3.11.
+EARLIER: tuple[Form, ...] = ("3.12", "3.13")
+
+
+class _Form:
+    """One form of `ast.dump`, and the fields of each node class in it, found once."""
+
+    __slots__ = ("fields", "name")
+
+    def __init__(self, name: Form) -> None:
+        self.name = name
+        self.fields: dict[type[ast.AST], tuple[tuple[str, int], ...]] = {}
+
+
+_ALL_FORMS: tuple[Form, ...] = ("3.11", *EARLIER)
+_FORMS = {name: _Form(name) for name in _ALL_FORMS}
