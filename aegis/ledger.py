@@ -16,13 +16,9 @@ the way of the owner's files.
 
 from __future__ import annotations
 
-import ast
 import hashlib
-import inspect
-import io
 import json
 import re
-import tokenize
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,6 +27,7 @@ from typing import Any
 
 from aegis.edits import Edit, edit_from_data
 from aegis.errors import PlanError
+from aegis.pyshape import python_shape
 
 LEDGER = ".aegis/ledger.toml"
 _PYTHON_FENCE = re.compile(r"^(```(?:python|py)[ \t]*\n)(.*?)(^```)", re.M | re.S)
@@ -48,6 +45,7 @@ class Record:
     version: str
     edits: list[dict[str, Any]] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
+    migrations: list[str] = field(default_factory=list)  # the ids of those it has run
 
     def recorded_edits(self) -> list[Edit]:
         return [edit_from_data(data) for data in self.edits]
@@ -60,13 +58,20 @@ class Ledger:
     packs: dict[str, Record] = field(default_factory=dict)
 
     def record(
-        self, pack: str, version: str, edits: Iterable[Edit], files: Mapping[str, str]
+        self,
+        pack: str,
+        version: str,
+        edits: Iterable[Edit],
+        files: Mapping[str, str],
+        migrations: Iterable[str] = (),
     ) -> None:
-        """Record `pack` as applied with `edits`, owning `files` (path -> text as written)."""
+        """Record `pack` as applied with `edits`, owning `files` (path -> text as written),
+        in the shape its `migrations` give (their ids)."""
         self.packs[pack] = Record(
             version=version,
             edits=[_plain(edit.to_data()) for edit in edits],
             files={path: fingerprint(path, text) for path, text in sorted(files.items())},
+            migrations=list(migrations),
         )
 
     def forget(self, pack: str) -> None:
@@ -74,20 +79,31 @@ class Ledger:
 
     def dumps(self, order: Mapping[str, int]) -> str:
         """The ledger as TOML; packs in the order given (the catalogue's)."""
-        import tomlkit
+        from aegis import ledger_toml
 
         packs = {}
         for name in sorted(self.packs, key=lambda name: (order.get(name, -1), name)):
             record = self.packs[name]
             table: dict[str, Any] = {"version": record.version}
+            if record.migrations:
+                table["migrations"] = record.migrations
             if record.files:
                 table["files"] = record.files
             if record.edits:
-                table["edits"] = [
-                    {key: _inline(value) for key, value in edit.items()} for edit in record.edits
-                ]
+                table["edits"] = record.edits
             packs[name] = table
-        return _HEADER + tomlkit.dumps({"packs": packs})
+        text = ledger_toml.dumps(packs)
+        if text is None:
+            import tomlkit
+
+            for table in packs.values():
+                if "edits" in table:
+                    table["edits"] = [
+                        {key: _inline(value) for key, value in edit.items()}
+                        for edit in table["edits"]
+                    ]
+            text = tomlkit.dumps({"packs": packs})
+        return _HEADER + text
 
 
 def loads(text: str | None) -> Ledger:
@@ -103,6 +119,7 @@ def loads(text: str | None) -> Ledger:
                 version=str(table["version"]),
                 edits=[dict(edit) for edit in table.get("edits", [])],
                 files={str(path): str(mark) for path, mark in table.get("files", {}).items()},
+                migrations=[str(name) for name in table.get("migrations", [])],
             )
             for name, table in data.get("packs", {}).items()
         }
@@ -151,7 +168,7 @@ def fingerprint(path: str, text: str) -> str:
     Other files: the text. Line endings and a byte order mark never count.
     """
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
-    shapes = {".py": ("py", _python_shape), ".toml": ("toml", _toml_shape)}
+    shapes = {".py": ("py", python_shape), ".toml": ("toml", _toml_shape)}
     shapes |= {".md": ("md", _markdown_shape)}
     shapes |= {".yml": ("yaml", _yaml_shape), ".yaml": ("yaml", _yaml_shape)}
     kind, shape_of = shapes.get(PurePosixPath(path).suffix, ("text", _text_shape))
@@ -174,7 +191,7 @@ def _markdown_shape(text: str) -> str:
     them too)."""
 
     def shape(block: re.Match[str]) -> str:
-        code = _python_shape(block.group(2))
+        code = python_shape(block.group(2))
         return block.group(1) + (block.group(2) if code is None else code) + block.group(3)
 
     return _PYTHON_FENCE.sub(shape, text)
@@ -218,23 +235,3 @@ def _yaml_shape(text: str) -> str | None:
     except YAMLError:
         return None
     return json.dumps(data, default=str) + "\n" + _comment_lines(text)
-
-
-def _python_shape(source: str) -> str | None:
-    try:
-        tree = ast.parse(source)
-        comments = [
-            token.string.lstrip("#").strip()
-            for token in tokenize.generate_tokens(io.StringIO(source).readline)
-            if token.type == tokenize.COMMENT
-        ]
-    except (SyntaxError, ValueError, tokenize.TokenError):
-        return None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                constant = body[0].value
-                if isinstance(constant.value, str):
-                    constant.value = inspect.cleandoc(constant.value)
-    return ast.dump(tree) + "\n" + "\n".join(comments)
