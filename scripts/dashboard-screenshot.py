@@ -13,6 +13,7 @@ Run: .venv/bin/python scripts/dashboard-screenshot.py
 from __future__ import annotations
 
 import base64
+import io
 import sys
 import tempfile
 import textwrap
@@ -20,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from PIL import Image  # noqa: E402
 
 from aegis.testing import covering_cases  # noqa: E402
 from aegis.testing.generated import (  # noqa: E402
@@ -32,7 +35,6 @@ from aegis.testing.generated import (  # noqa: E402
 from aegis.testing.workbench import Workbench  # noqa: E402
 from tests.aegis_helpers import CATALOG, allowed_sets, init  # noqa: E402
 from tests.browser import DESKTOP, Viewport, visit_dashboard  # noqa: E402
-from tests.png import Image, read_png, write_palette_png  # noqa: E402
 
 TARGET = ROOT / "base_project" / "docs" / "dashboard.svg"
 # A phone at one device pixel per CSS pixel: in a README it is shown small anyway.
@@ -45,7 +47,7 @@ FRAME = "#d0d7de"
 TITLE = "The dashboard of a project with every component, on a desktop and on a phone"
 
 
-def capture(scratch: Path) -> list[Image]:
+def capture(scratch: Path) -> list[Image.Image]:
     """The screenshots of `SHOTS`, from the dashboard of the everything-project."""
     everything = CATALOG.sort(max(allowed_sets(), key=len))
     cases = covering_cases(CATALOG)
@@ -68,7 +70,8 @@ def capture(scratch: Path) -> list[Image]:
             out.mkdir()
             visit_dashboard(base_url, checks, viewport, out)
             path = out / f"{viewport.name}-{moment}.png"
-            images.append(read_png(path.read_bytes()))
+            with Image.open(path) as shot:
+                images.append(shot.convert("RGB"))
     return images
 
 
@@ -78,7 +81,15 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64,\n" + "\n".join(textwrap.wrap(encoded, 100))
 
 
-def svg(images: list[Image]) -> str:
+def palette_png(image: Image.Image) -> bytes:
+    """`image` reduced to `COLOURS` colours, without dithering (it blurs text)."""
+    reduced = image.quantize(COLOURS, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    reduced.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def svg(images: list[Image.Image]) -> str:
     """The images side by side, top-aligned, each in a thin frame."""
     width = sum(image.width for image in images) + GAP * (len(images) - 1)
     height = max(image.height for image in images)
@@ -90,7 +101,7 @@ def svg(images: list[Image]) -> str:
     x = 0
     for image in images:
         size = f'x="{x}" y="0" width="{image.width}" height="{image.height}"'
-        parts.append(f'<image {size} href="{data_uri(write_palette_png(image, COLOURS))}"/>')
+        parts.append(f'<image {size} href="{data_uri(palette_png(image))}"/>')
         parts.append(f'<rect {size} fill="none" stroke="{FRAME}"/>')
         x += image.width + GAP
     parts.append("</svg>")
