@@ -42,7 +42,7 @@ _UNUSUAL = re.compile(r"[\r\f\v\x00]")
 # Where the scanner is `tokenize`'s equal: 3.12 lexes f-strings apart (and its `tokenize` is
 # the C one).
 _FAST_COMMENTS = sys.version_info < (3, 12)
-# 3.12's parser (PEG, f-strings included) leaves empty literals in some f-strings, 3.11's never.
+# 3.12's parser (f-strings included) leaves empty literals in some f-strings, 3.11's never.
 _NEWER_PARSER = sys.version_info >= (3, 12)
 _SCOPES = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
@@ -57,8 +57,6 @@ def python_shape(source: str, form: Form = "3.11") -> str | None:
         return None
     _clean_docstring(tree.body)
     _clean_nested_docstrings(tree.body)
-    if form == "3.11" and _NEWER_PARSER:
-        _drop_empty_literals(tree)
     return _format(tree, _FORMS[form]) + "\n" + "\n".join(comments)
 
 
@@ -113,18 +111,6 @@ def _clean_nested_docstrings(body: list[ast.stmt]) -> None:
                         _clean_nested_docstrings(part.body)
 
 
-def _drop_empty_literals(tree: ast.AST) -> None:
-    """Take out the empty literal parts of f-strings (3.12 writes `f"{x:<{w}}"`'s format spec
-    with an empty string after `{w}`), as 3.11's parser does."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.JoinedStr):
-            node.values = [
-                value
-                for value in node.values
-                if not (isinstance(value, ast.Constant) and value.value == "")
-            ]
-
-
 def _clean_docstring(body: list[ast.stmt]) -> None:
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
         constant = body[0].value
@@ -147,8 +133,14 @@ def _format(node: object, form: _Form) -> str:
                 if name != "type_params":
                     continue
                 value = []  # a tree of 3.11 in the form of 3.12
-            if omit and (value is None or omit == _EMPTY and value == []):
-                continue
+            if omit:
+                if value is None:
+                    continue
+                if omit != _NONE:
+                    if omit == _LITERALS:
+                        value = [part for part in value if not _empty_literal(part)]
+                    elif value == []:
+                        continue
             parts.append(f"{name}={_format(value, form)}")
         return f"{type(node).__name__}({', '.join(parts)})"
     if isinstance(node, list):
@@ -156,8 +148,9 @@ def _format(node: object, form: _Form) -> str:
     return repr(node)
 
 
-# What a form leaves out of a field: nothing, a None, or a None and an empty list.
-_KEPT, _NONE, _EMPTY = 0, 1, 2
+# What a form leaves out of a field: nothing, a None, a None and an empty list, or the
+# empty strings of an f-string's parts.
+_KEPT, _NONE, _EMPTY, _LITERALS = 0, 1, 2, 3
 _NEWER_FIELDS = ("type_params",)  # fields that 3.11 does not have
 _PARAMETRISED = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)  # type_params in 3.12
 
@@ -172,11 +165,18 @@ def _fields(kind: type[ast.AST], form: Form) -> tuple[tuple[str, int], ...]:
     for name in names:
         if form == "3.11" and name in _NEWER_FIELDS:
             found.append((name, _EMPTY))
+        elif form == "3.11" and _NEWER_PARSER and kind is ast.JoinedStr and name == "values":
+            # 3.12 writes `f"{x:<{w}}"`'s format spec with an empty string after `{w}`
+            found.append((name, _LITERALS))
         elif form == "3.13" and not issubclass(kind, ast.Constant | ast.MatchSingleton):
             found.append((name, _EMPTY))  # 3.13 leaves out every None and empty list
         else:
             found.append((name, _NONE if getattr(kind, name, ...) is None else _KEPT))
     return tuple(found)
+
+
+def _empty_literal(node: object) -> bool:
+    return isinstance(node, ast.Constant) and node.value == ""
 
 
 Form = Literal["3.11", "3.12", "3.13"]
