@@ -3,14 +3,19 @@
 A chunk is a node's exact text: a head (the comments above it and its first line), its
 children if it has any, and a tail. Joining a tree's chunks gives back the file byte for
 byte, so what neither side touched keeps its layout and comments.
+
+The head of a node both sides changed is merged in three parts: the blank lines above it,
+the comment lines after them (its leading comment) and the rest, so that a comment one side
+put above a key merges with the other side's change of the key itself.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from aegis.merge.core import Context, SequenceMerge, merge_atom
+from aegis.merge.core import Context, SequenceMerge, merge_atom, pick
 
 
 @dataclass(frozen=True)
@@ -51,10 +56,47 @@ def _label(chunk: Chunk) -> str:
     return chunk.label
 
 
+_LINE = re.compile(r"[^\n]*\n|[^\n]+$")
+
+
+def leading(text: str) -> tuple[str, str, str]:
+    """`text` cut into the blank lines it starts with, the comment (and blank) lines after
+    them, and the rest from its first line of code."""
+    lines = _LINE.findall(text)
+    blank = 0
+    while blank < len(lines) and lines[blank].endswith("\n") and not lines[blank].strip():
+        blank += 1
+    code = blank
+    while code < len(lines) and lines[code].endswith("\n"):
+        stripped = lines[code].strip()
+        if stripped and not stripped.startswith("#"):
+            break
+        code += 1
+    return "".join(lines[:blank]), "".join(lines[blank:code]), "".join(lines[code:])
+
+
+def merge_leading(base: str, mine: str, theirs: str) -> str | None:
+    """The merge of three versions of a node's text, its blank lines above, its leading
+    comment and its code each taken from the side that changed it; None if both sides
+    changed one of them differently."""
+    merged = []
+    for b, m, t in zip(leading(base), leading(mine), leading(theirs), strict=True):
+        chosen = pick(b, m, t, str)
+        if chosen is None:
+            return None
+        merged.append(chosen)
+    return "".join(merged)
+
+
 def _deeper(base: Chunk, mine: Chunk, theirs: Chunk, context: Context) -> Chunk | None:
     if base.children is None or mine.children is None or theirs.children is None:
-        return None
-    head = merge_atom(theirs.label, base.head, mine.head, theirs.head, context)
+        if any(chunk.children is not None or chunk.tail for chunk in (base, mine, theirs)):
+            return None
+        head = merge_leading(base.head, mine.head, theirs.head)
+        return None if head is None else replace(theirs, head=head)
+    head = merge_leading(base.head, mine.head, theirs.head)
+    if head is None:
+        head = merge_atom(theirs.label, base.head, mine.head, theirs.head, context)
     children = merge_chunks(base.children, mine.children, theirs.children, context)
     tail = merge_atom(f"the end of {theirs.label}", base.tail, mine.tail, theirs.tail, context)
     if theirs.finish is not None:

@@ -164,15 +164,43 @@ def _merge_statement(
             return None
     if not hasattr(bare, "leading_lines"):
         return bare
-    leading = merge_choice(
-        f"the comments above {element}",
-        _leading(base),
-        _leading(mine),
-        _leading(theirs),
-        lines_code,
-        context,
-    )
+    leading = _merge_leading(base, mine, theirs)
+    if leading is None:
+        leading = merge_choice(
+            f"the comments above {element}",
+            _leading(base),
+            _leading(mine),
+            _leading(theirs),
+            lines_code,
+            context,
+        )
     return bare.with_changes(leading_lines=leading)
+
+
+def _merge_leading(
+    base: cst.BaseStatement, mine: cst.BaseStatement, theirs: cst.BaseStatement
+) -> Sequence[cst.EmptyLine] | None:
+    """The lines above a statement, its blank lines on top and the comment under them each
+    from the side that changed it (one side's new comment, the other's new spacing); None
+    if both sides changed one of them differently."""
+    merged: list[cst.EmptyLine] = []
+    parts = (_spacing_and_comment(s) for s in (base, mine, theirs))
+    for b, m, t in zip(*parts, strict=True):
+        chosen = pick(b, m, t, lines_code)
+        if chosen is None:
+            return None
+        merged += chosen
+    return merged
+
+
+def _spacing_and_comment(
+    statement: cst.BaseStatement,
+) -> tuple[Sequence[cst.EmptyLine], Sequence[cst.EmptyLine]]:
+    lines = _leading(statement)
+    blank = 0
+    while blank < len(lines) and lines[blank].comment is None:
+        blank += 1
+    return lines[:blank], lines[blank:]
 
 
 def _leading(statement: cst.BaseStatement) -> Sequence[cst.EmptyLine]:

@@ -119,6 +119,22 @@ def test_comments_above_a_statement_belong_to_it() -> None:
     assert merged(base, mine, theirs) == "import os\n\n# why A is one\nA = 1\n\nB = 3\n"
 
 
+def test_the_owners_comment_and_new_spacing_above_a_statement_both_land() -> None:
+    base = "import os\n\nA = 1\n"
+    mine = "import os\n\n# why A is one\nA = 1\n"
+    theirs = "import os\n\n\nA = 2\n"
+    assert merged(base, mine, theirs) == "import os\n\n\n# why A is one\nA = 2\n"
+
+
+def test_comments_both_sides_put_above_a_changed_statement_are_a_conflict() -> None:
+    base = "import os\n\nA = 1\n"
+    mine = "import os\n\n# ours\nA = 1\n"
+    theirs = "import os\n\n# theirs\nA = 2\n"
+    result = merge3("app/a.py", base, mine, theirs)
+    assert [c.element for c in result.conflicts] == ["the comments above A"]
+    assert result.text == "import os\n\n# ours\nA = 2\n"
+
+
 def test_new_statements_of_both_sides_are_kept_in_place() -> None:
     base = "A = 1\nB = 2\n"
     mine = "A = 1\nMINE = 0\nB = 2\n"

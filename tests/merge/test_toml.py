@@ -139,3 +139,26 @@ def test_a_table_both_sides_added_is_merged_key_by_key() -> None:
 def test_a_file_without_its_last_newline() -> None:
     assert merged("a = 1", "a = 1\nb = 2", "a = 3") == "a = 3\nb = 2"
     assert merged("a = 1", "a = 1\nb = 2\n", "a = 3") == "a = 3\nb = 2\n"
+
+
+def test_the_owners_comment_and_the_new_value_of_a_key_both_land() -> None:
+    mine = PYPROJECT.replace('version = "0.1.0"\n', '# bumped by CI\nversion = "0.1.0"\n')
+    theirs = PYPROJECT.replace('version = "0.1.0"', 'version = "0.2.0"')
+    assert merged(PYPROJECT, mine, theirs) == mine.replace('"0.1.0"', '"0.2.0"')
+
+
+def test_a_comment_above_a_table_merges_with_a_table_the_new_version_put_above_it() -> None:
+    mine = PYPROJECT.replace("[tool.ruff]\n", "# our lint settings\n[tool.ruff]\n")
+    theirs = PYPROJECT.replace("\n[tool.ruff]\n", "\n[tool.uv]\npackage = true\n\n[tool.ruff]\n")
+    theirs = theirs.replace("line-length = 88", "line-length = 100")
+    assert merged(PYPROJECT, mine, theirs) == theirs.replace(
+        "[tool.ruff]\n", "# our lint settings\n[tool.ruff]\n"
+    )
+
+
+def test_a_comment_both_sides_changed_differently_above_a_key_is_a_conflict() -> None:
+    mine = PYPROJECT.replace("# runtime dependencies\n", "# ours\n")
+    theirs = PYPROJECT.replace("# runtime dependencies\n", "# theirs\n")
+    result = merge3("pyproject.toml", PYPROJECT, mine, theirs)
+    assert [c.element for c in result.conflicts] == ["[project] dependencies"]
+    assert result.text == mine

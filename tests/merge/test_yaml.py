@@ -184,3 +184,34 @@ def test_one_line_sequences_are_merged_by_item() -> None:
     mine = base.replace("[main]", "[main, release]")
     theirs = base.replace("[main]", "[main, 'next']")
     assert merged(base, mine, theirs) == base.replace("[main]", "[main, 'next', release]")
+
+
+def test_a_comment_above_a_key_merges_with_a_block_the_new_version_put_above_it() -> None:
+    """0.1.0's compose file started with `services:`; a later one starts with `x-app:`, so
+    the blank line above `services:` is new: the owner's comment there still lands."""
+    base = COMPOSE[COMPOSE.index("services:") :].replace("    <<: *app\n", "")
+    mine = "# local stack\n" + base
+    text = merged(base, mine, COMPOSE)
+    assert text == COMPOSE.replace("\nservices:", "\n# local stack\nservices:")
+
+
+def test_the_owners_comment_and_the_new_value_of_a_key_both_land() -> None:
+    mine = COMPOSE.replace("  image: demo:1.0\n", "  # pinned by us\n  image: demo:1.0\n")
+    theirs = COMPOSE.replace("image: demo:1.0", "image: demo:2.0")
+    assert merged(COMPOSE, mine, theirs) == mine.replace("image: demo:1.0", "image: demo:2.0")
+
+
+def test_a_comment_both_sides_changed_differently_is_a_conflict() -> None:
+    mine = COMPOSE.replace("  # the background worker\n", "  # ours\n")
+    theirs = COMPOSE.replace("  # the background worker\n", "  # theirs\n")
+    result = merge3("docker-compose.yml", COMPOSE, mine, theirs, prefer="theirs")
+    assert [c.element for c in result.conflicts] == ["services.worker"]
+    assert result.text == theirs
+
+
+def test_a_comment_changed_above_a_key_whose_value_both_changed_is_still_a_conflict() -> None:
+    mine = COMPOSE.replace("  image: demo:1.0\n", "  # ours\n  image: shop:1.0\n")
+    theirs = COMPOSE.replace("image: demo:1.0", "image: demo:2.0")
+    result = merge3("docker-compose.yml", COMPOSE, mine, theirs)
+    assert [c.element for c in result.conflicts] == ["x-app.image"]
+    assert result.text == mine
