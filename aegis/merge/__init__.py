@@ -3,7 +3,8 @@
 `merge3(path, base, mine, theirs)` merges the owner's version (`mine`) and the new version
 (`theirs`) of a file whose common ancestor is `base`. Python modules are merged by
 statements (and inside classes, `if` blocks, imports and registration lists), TOML by tables,
-keys and array items, YAML by mapping keys and sequence items; any other file line by line.
+keys and array items, YAML by mapping keys and sequence items, dotenv files by variables and
+managed blocks; any other file line by line.
 A node both sides changed differently is a `NodeConflict`; the text then takes the side of
 `prefer` (the owner's when None: callers stop before writing when there are conflicts).
 """
@@ -71,9 +72,26 @@ def _format(path: str) -> _Format:
         from aegis.merge import yaml
 
         return _Format(_tree_merger(yaml.parse), yaml.check)
+    from aegis.merge import env
     from aegis.merge.text import merge_text
 
+    if env.is_dotenv(name):
+        return _Format(_dotenv_merge, str)
     return _Format(merge_text, str)
+
+
+def _dotenv_merge(base: str, mine: str, theirs: str, context: Context) -> str:
+    """By variables and managed blocks; line by line when a version has a line the dotenv
+    cutter does not follow."""
+    from aegis.merge import env
+    from aegis.merge.text import merge_text
+
+    try:
+        for text in (base, mine, theirs):
+            env.parse(text)
+    except env.Unsupported:
+        return merge_text(base, mine, theirs, context)
+    return _tree_merger(env.parse)(base, mine, theirs, context)
 
 
 def _whole_lines(text: str) -> str:

@@ -17,6 +17,8 @@ from ruamel.yaml import YAML
 
 from aegis.merge import Merged, merge3, merge_nodes
 from aegis.merge.core import Context
+from aegis.merge.env import is_dotenv
+from aegis.merge.env import parse as parse_dotenv
 from aegis.merge.python import statement_key
 from tests.aegis_helpers import allowed_sets, init
 
@@ -27,6 +29,7 @@ _OWNER_LINES = {
     ".toml": ["owner_key = 1\n", "# the owner's note\n", "[tool.owner]\n"],
     ".yml": ["owner: 1\n", "# the owner's note\n", "  owner_nested: true\n"],
     ".yaml": ["owner: 1\n", "# the owner's note\n", "  - owner-item\n"],
+    ".env": ["OWNER_VARIABLE=1\n", "# the owner's note\n", "LOG_LEVEL=DEBUG\n"],
 }
 
 
@@ -47,7 +50,7 @@ def _generated() -> tuple[Versions, ...]:
 
 
 def _suffix(path: str) -> str:
-    return Path(path).suffix
+    return ".env" if is_dotenv(Path(path).name) else Path(path).suffix
 
 
 @st.composite
@@ -73,6 +76,8 @@ def edited(draw: st.DrawFn, text: str, path: str) -> str:
 def _parses(path: str, text: str) -> bool:
     try:
         merge_nodes(path, text, text, text, Context(None))
+        if _suffix(path) == ".env":
+            parse_dotenv(text)  # else merged line by line: any text is a dotenv file then
     except Exception:
         return False
     return True
@@ -87,6 +92,8 @@ def _valid(path: str, text: str) -> None:
         tomlkit.parse(text)
     elif suffix in (".yml", ".yaml"):
         list(YAML().load_all(text))
+    elif suffix == ".env":
+        parse_dotenv(text)
 
 
 LAWS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -141,13 +148,14 @@ def test_owner_edits_merge_into_the_new_version_validly(data: st.DataObject) -> 
             assert result == merge3(path, base, mine, theirs)
 
 
-@pytest.mark.parametrize("suffix", [".py", ".toml", ".yml"])
+@pytest.mark.parametrize("suffix", [".py", ".toml", ".yml", ".env"])
 def test_an_owner_addition_at_the_end_survives_every_new_version(suffix: str) -> None:
     generated = _generated()
     appended = {
         ".py": "\n\nOWNER_SETTING = 1\n",
         ".toml": "\n[tool.owner]\nkey = 1\n",
         ".yml": "owner-key: 1\n",
+        ".env": "\nOWNER_VARIABLE=1\n",
     }[suffix]
     cases = [(p, b, t) for p, b, t in generated if _suffix(p) == suffix and b != t]
     assert cases
