@@ -70,22 +70,11 @@ def made_by(history, case, parent: Path) -> Path:
 def owner_edits(project: Path) -> list[tuple[str, str]]:
     """What an owner changes (`make_owner_edits`: a route module registered, its import
     where ruff sorts it; a comment above a registration list, a setting, a dependency, a
-    compose service, a README paragraph) and a line changed in an owned file that the new
-    version changed too.
-
-    Left out of `make_owner_edits`: a comment above `services:` in the compose file and a
-    variable appended to `.env.example`; the node-level merge takes neither yet where 0.1.0's
-    layout of those files differs from today's (each is a conflict)."""
-    compose = project / "docker-compose.yml"
-    example = project / ".env.example"
-    before = compose.read_text(), example.read_text()
+    comment above `services:` and a service in the compose file, a variable appended to
+    `.env.example`, a README paragraph) and a line changed in an owned file that the new
+    version changed too. 0.1.0's compose file starts with `services:` (today's with an
+    `x-app:` block) and its `.env.example` has its managed blocks in another order."""
     kept = make_owner_edits(project)
-    compose.write_text(compose.read_text().replace("# local stack\n", "", 1))
-    example.write_text(before[1])
-    assert compose.read_text() != before[0]
-    kept = [
-        (path, text) for path, text in kept if text not in ("# local stack", "BETA_FEATURES=false")
-    ]
     routing = project / "app/components/backend/api/routing.py"
     routing.write_text(isort_fixed(routing.read_text()))
     path, line, value = OWN_LINE
