@@ -11,6 +11,7 @@ FILES = {
     "pyproject.toml": '[project]\nname = "x"  # the name\ndependencies = [\n    "a>=1",\n]\n',
     "docker-compose.yml": "x-app: &app\n  image: a\nservices:\n  web:\n    <<: *app\n",
     "Makefile": "test:\n\tpytest\n",
+    ".env.example": "LOG_LEVEL=warn\n\n# aegis:begin redis\nREDIS_URL=r\n# aegis:end redis\n",
 }
 
 
