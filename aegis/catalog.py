@@ -287,10 +287,45 @@ def _check_declarations(packs: dict[str, Pack]) -> None:
         for other in (*pack.requires, *pack.conflicts, *pack.integrates):
             if other not in packs:
                 raise CatalogError(f"{where} refers to unknown pack `{other}`.")
+        _check_migrations(pack, where)
         if pack.kind == "integration" and len(pack.integrates) < 2:
             raise CatalogError(f"Integration `{pack.name}` must name the packs it joins.")
         if pack.kind != "integration" and pack.integrates:
             raise CatalogError(f"{where} integrates packs but is not an integration.")
+
+
+def _check_migrations(pack: Pack, where: str) -> None:
+    """Ids unique in the pack (the ledger records them by id), versions PEP 440, paths
+    relative and inside the project."""
+    from packaging.version import InvalidVersion, Version
+
+    from aegis.migrations import Migration, MoveFile
+
+    seen: set[str] = set()
+    for migration in pack.migrations:
+        if not isinstance(migration, Migration):
+            raise CatalogError(f"{where} declares {migration!r} as a migration; use Migration.")
+        if not migration.id or migration.id != migration.id.strip() or " " in migration.id:
+            raise CatalogError(f"{where}: migration id {migration.id!r} must be one word.")
+        if migration.id in seen:
+            raise CatalogError(
+                f"{where} declares two migrations with the id `{migration.id}`; ids are "
+                "recorded in the project's ledger, each must be unique in the pack."
+            )
+        seen.add(migration.id)
+        try:
+            Version(migration.version)
+        except InvalidVersion as error:
+            raise CatalogError(
+                f"{where}: migration `{migration.id}` has version {migration.version!r}, not "
+                "a version (PEP 440), e.g. 1.2.0."
+            ) from error
+        for step in migration.steps:
+            if isinstance(step, MoveFile) and (_unsafe(step.source) or _unsafe(step.target)):
+                raise CatalogError(
+                    f"{where}: migration `{migration.id}` moves a file outside the project "
+                    f"({step.describe()}); give relative paths inside it."
+                )
 
 
 def _check_elements(catalog: Catalog, options: dict[str, str]) -> None:

@@ -6,6 +6,8 @@ its fix.
 - ledger ⇔ files: every file a pack owns is there;
 - registrations ⇔ modules: every module a pack's imports name exists;
 - dependencies: every dependency a pack declared is in `pyproject.toml`;
+- settings: every setting a pack declared is in `.env.example`, and every compose service
+  gets the environment a pack put in for it (`aegis.doctor_settings`);
 - compose: commands name modules and scripts that exist, `depends_on`, volumes and networks
   resolve (`aegis.testing.compose`).
 """
@@ -21,6 +23,7 @@ from packaging.utils import canonicalize_name
 from aegis import manifest
 from aegis.catalog import Catalog
 from aegis.confined import ProjectFiles
+from aegis.doctor_settings import settings_problems
 from aegis.edits import Dependency, Import
 from aegis.ledger import LEDGER, Record, loads
 from aegis.resolve import plan_add
@@ -53,6 +56,7 @@ def problems(catalog: Catalog, files: ProjectFiles) -> list[str]:
     declared = _declared(tree.read(manifest.PYPROJECT) or "")
     for name, record in ledger.packs.items():
         listed += _record_problems(tree, name, record, declared)
+    listed += settings_problems(tree, ledger.packs)
     if tree.exists("docker-compose.yml"):
         from aegis.testing.compose import compose_problems
 

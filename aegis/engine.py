@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aegis import __version__, documents, manifest
+from aegis import __version__, documents, manifest, migrations
 from aegis.catalog import Catalog
 from aegis.changes import ChangeSet
 from aegis.confined import ProjectFiles
@@ -91,7 +91,8 @@ class Project:
         self._edit(pack, edits, revert=False)
         if pack.selectable:
             self.components = self.catalog.sort([*self.components, pack.name])
-        self.ledger.record(pack.name, pack_version(pack), edits, owned)
+        done = [migration.id for migration in pack.migrations]  # born in the new shape
+        self.ledger.record(pack.name, pack_version(pack), edits, owned, done)
         self._record_manifest()
         if self.per_pack:
             self.flush()
@@ -369,7 +370,7 @@ def init(
     if tree.original(SECRETS_FILE) is None:
         tree.write(SECRETS_FILE, core_secrets())
     ledger = Ledger()
-    ledger.record("core", __version__, (), rendered)
+    ledger.record("core", __version__, (), rendered, [m.id for m in migrations.CORE])
     tree.write(LEDGER, ledger.dumps(catalog.position))
     return _add(catalog, tree, components, options, per_pack)
 

@@ -48,6 +48,7 @@ class Record:
     version: str
     edits: list[dict[str, Any]] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
+    migrations: list[str] = field(default_factory=list)  # the ids of those it has run
 
     def recorded_edits(self) -> list[Edit]:
         return [edit_from_data(data) for data in self.edits]
@@ -60,13 +61,20 @@ class Ledger:
     packs: dict[str, Record] = field(default_factory=dict)
 
     def record(
-        self, pack: str, version: str, edits: Iterable[Edit], files: Mapping[str, str]
+        self,
+        pack: str,
+        version: str,
+        edits: Iterable[Edit],
+        files: Mapping[str, str],
+        migrations: Iterable[str] = (),
     ) -> None:
-        """Record `pack` as applied with `edits`, owning `files` (path -> text as written)."""
+        """Record `pack` as applied with `edits`, owning `files` (path -> text as written),
+        in the shape its `migrations` give (their ids)."""
         self.packs[pack] = Record(
             version=version,
             edits=[_plain(edit.to_data()) for edit in edits],
             files={path: fingerprint(path, text) for path, text in sorted(files.items())},
+            migrations=list(migrations),
         )
 
     def forget(self, pack: str) -> None:
@@ -80,6 +88,8 @@ class Ledger:
         for name in sorted(self.packs, key=lambda name: (order.get(name, -1), name)):
             record = self.packs[name]
             table: dict[str, Any] = {"version": record.version}
+            if record.migrations:
+                table["migrations"] = record.migrations
             if record.files:
                 table["files"] = record.files
             if record.edits:
@@ -103,6 +113,7 @@ def loads(text: str | None) -> Ledger:
                 version=str(table["version"]),
                 edits=[dict(edit) for edit in table.get("edits", [])],
                 files={str(path): str(mark) for path, mark in table.get("files", {}).items()},
+                migrations=[str(name) for name in table.get("migrations", [])],
             )
             for name, table in data.get("packs", {}).items()
         }

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 if TYPE_CHECKING:
     from aegis.edits import Edit
+    from aegis.migrations import Migration
 
 PACK_API = 1
 """The version of the pack interface this Aegis offers (`Pack.api`)."""
@@ -69,6 +70,8 @@ class Pack:
     pack's defaults) returning the pack's edits in order: the index of an edit is part of
     its canonical rank, and `remove` reverts them in reverse order. Files under `files/`
     beside the pack's module are owned by the pack (`files_when` may leave some out).
+    `migrations` change projects an earlier version made where an edit swap cannot (a file
+    moved, a setting renamed): see `aegis.migrations`.
     """
 
     name: str
@@ -80,6 +83,7 @@ class Pack:
     options: tuple[Option, ...] = ()
     edits: EditsFunction = no_edits
     files_when: FilesWhen | None = None
+    migrations: tuple[Migration, ...] = ()
     api: int = PACK_API
     requires_aegis: str = ""
     root: Path = field(default=Path(), compare=False)

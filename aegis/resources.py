@@ -20,3 +20,8 @@ def transforms_dir() -> Path:
 
 def base_project_dir() -> Path:
     return _locate("base_project")
+
+
+def releases_dir() -> Path:
+    """What earlier versions generated (see `aegis.released`)."""
+    return _locate("releases")

@@ -38,6 +38,7 @@ from aegis.edits import (
     YamlEntry,
     YamlListItem,
 )
+from aegis.migrations import Files, Migration, MoveFile, RenameModule, RenameSetting
 from aegis.pack import PACK_API, Option, Options, Pack
 
 __all__ = [
@@ -52,12 +53,17 @@ __all__ = [
     "Edit",
     "EditError",
     "EnvSecret",
+    "Files",
     "Import",
     "ListItem",
+    "Migration",
+    "MoveFile",
     "Option",
     "Options",
     "Pack",
     "Placement",
+    "RenameModule",
+    "RenameSetting",
     "ReplaceValue",
     "Script",
     "Setting",

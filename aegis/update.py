@@ -19,11 +19,9 @@ Conflicts stop the command before anything is written (`UpdateConflict`, exit co
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-from aegis import __version__, documents
+from aegis import __version__, documents, migrations, rebase, released
 from aegis.catalog import Catalog
 from aegis.changes import ChangeSet
 from aegis.confined import ProjectFiles
@@ -31,27 +29,16 @@ from aegis.edit.base import EditError
 from aegis.edits import Edit
 from aegis.engine import Outcome, Project, element_key, pack_version
 from aegis.errors import AegisError, InvalidOption, PlanError, UpdateConflict
-from aegis.ledger import fingerprint
+from aegis.ledger import LEDGER, fingerprint
 from aegis.pack import Pack
 from aegis.render import project_context, render_folder
 from aegis.resolve import Plan, plan_add
 from aegis.resources import base_project_dir
+from aegis.threeway import Conflict, Resolution, merge_file
 from aegis.tree import VirtualTree
 
-Resolution = Literal["mine", "new"] | None
 CORE = "core"
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """The owner and the new version changed the same element (or file) differently."""
-
-    path: str
-    element: str
-    new: str
-
-    def describe(self) -> str:
-        return f"{self.path}: {self.element} (yours: as in the file; new: {self.new})"
+__all__ = ["Conflict", "Resolution", "parse_settings", "resolution", "update"]
 
 
 def update(
@@ -60,7 +47,9 @@ def update(
     resolve: Resolution = None,
     settings: Mapping[str, str] | None = None,
 ) -> Outcome:
-    """The changes of the update, as one step (`update`): the net change of each file.
+    """The changes of the update, a step for each migration, then for each pack (its
+    reverted edits, last pack first), the core and each pack again (its files and new
+    edits), so that the diff says where each change comes from.
 
     `settings` changes options of packs the project has (e.g. `database_engine`): the same
     replay then swaps the implementation, keeping the owner's code that uses it."""
@@ -75,24 +64,61 @@ def update(
         owner, _ = catalog.option(key)
         if owner.name not in project.components:
             raise InvalidOption(f"--set {key}: `{owner.name}` is not in this project.")
+    if tree.read(LEDGER) is None:
+        base = rebase.base_of(tree, project.name, project.components, project.options)
+        if base is not None:
+            return _rebased(catalog, tree, project, plan, base, changed, resolve)
+    made = (list(project.components), dict(project.options))
     defaults = catalog.default_options(project.components)
     project.options = defaults | project.options | changed
-    tree.begin("update")
-    replay = _Replay(project, plan.packs, resolve)
+    migrations.run_pending(project, plan.packs)
+    replay = _Replay(project, plan.packs, resolve, made)
+    # each step named after where its changes come from (`# aegis: <name>` in the diff)
     for pack in reversed(plan.packs):
+        tree.begin(pack.name)
         replay.take_out(pack)
+        project.flush()
+    tree.begin(CORE)
     replay.core()
+    project.flush()
     for pack in plan.packs:
+        tree.begin(pack.name)
         replay.put_in(pack)
+        project.flush()
+    tree.begin("update")  # the ledger
     if replay.conflicts:
-        raise UpdateConflict(
-            "These were changed both by you and by the new version of Aegis:\n"
-            + "\n".join(f"  {conflict.describe()}" for conflict in replay.conflicts)
-            + "\nNothing was written. Run again with --keep-mine to keep your versions, or "
-            "--take-new to take the new ones (see docs/update.md)."
-        )
+        raise _stopped(replay.conflicts)
     project.close()
     return Outcome(Plan(plan.packs), ChangeSet(tree))
+
+
+def _rebased(
+    catalog: Catalog,
+    tree: VirtualTree,
+    project: Project,
+    plan: Plan,
+    base: Mapping[str, str],
+    changed: Mapping[str, str],
+    resolve: Resolution,
+) -> Outcome:
+    """The update of a project made before the ledger (`aegis.rebase`)."""
+    known = catalog.default_options(pack.name for pack in plan.packs)
+    options = {k: v for k, v in {**project.options, **changed}.items() if k in known}
+    tree.begin("update")
+    components = catalog.sort(project.components)
+    conflicts = rebase.rebase(catalog, tree, project.name, base, components, options, resolve)
+    if conflicts:
+        raise _stopped(conflicts)
+    return Outcome(Plan(plan.packs), ChangeSet(tree))
+
+
+def _stopped(conflicts: Sequence[Conflict]) -> UpdateConflict:
+    return UpdateConflict(
+        "These were changed both by you and by the new version of Aegis:\n"
+        + "\n".join(f"  {conflict.describe()}" for conflict in conflicts)
+        + "\nNothing was written. Run again with --keep-mine to keep your versions, or "
+        "--take-new to take the new ones (see docs/update.md)."
+    )
 
 
 class _Replay:
@@ -101,8 +127,15 @@ class _Replay:
     shared file whose own template changed is written anew, and then receives every pack's
     edits again."""
 
-    def __init__(self, project: Project, packs: Sequence[Pack], resolve: Resolution) -> None:
+    def __init__(
+        self,
+        project: Project,
+        packs: Sequence[Pack],
+        resolve: Resolution,
+        made: tuple[list[str], dict[str, str]],
+    ) -> None:
         self.project = project
+        self.made = made  # the packs and options the project had before the update
         self.packs = packs
         self.resolve = resolve
         self.conflicts: list[Conflict] = []
@@ -136,7 +169,7 @@ class _Replay:
         project = self.project
         rendered = render_folder(base_project_dir(), project_context(project.name, {}))
         self._files(CORE, rendered)
-        project.ledger.record(CORE, __version__, (), rendered)
+        project.ledger.record(CORE, __version__, (), rendered, [m.id for m in migrations.CORE])
         project._record_manifest()
 
     def put_in(self, pack: Pack) -> None:
@@ -151,7 +184,8 @@ class _Replay:
 
         new = self.new[pack.name]
         project._edit(pack, new, False, wanted=wanted)
-        project.ledger.record(pack.name, pack_version(pack), new, owned)
+        done = [migration.id for migration in pack.migrations]
+        project.ledger.record(pack.name, pack_version(pack), new, owned, done)
         project._record_manifest()
 
     def _as_generated(self, path: str, text: str) -> str:
@@ -190,13 +224,49 @@ class _Replay:
             if current is not None and current != new:
                 generated = self._as_generated(path, current)
                 as_recorded = path in recorded and fingerprint(path, generated) == recorded[path]
-                if not as_recorded and not self._take_new(path, new):
-                    continue
+                if not as_recorded:
+                    base = self._base(owner, path)
+                    if base is not None and new is not None:
+                        merged, conflicts = merge_file(path, base, generated, new, self.resolve)
+                        self.conflicts += conflicts
+                        if conflicts or merged is None:
+                            continue
+                        new = merged
+                    elif not self._take_new(path, new):
+                        continue
             if new is None:
                 project.tree.delete(path)
             else:
                 project.tree.write(path, new)
                 self.rebuilt.add(path)
+
+    def _base(self, owner: str, path: str) -> str | None:
+        """What the recorded version of `owner` generated as `path`, without the elements
+        the packs' recorded edits put there (None when that version is not shipped)."""
+        record = self.project.ledger.packs.get(owner)
+        if record is None:
+            return None
+        components, options = self.made
+        files = released.generated(record.version, components, options, self.project.name)
+        text = None if files is None else files.get(path)
+        if text is None:
+            return None
+        located = self.project._located
+        recorded = [
+            (pack, edit)
+            for pack in reversed(self.packs)
+            for edit in reversed(self.old[pack.name])
+            if located(edit.path) == path
+        ]
+        if not recorded:
+            return text
+        try:
+            document = documents.Document.open(recorded[0][1].document, path, text)
+            for pack, edit in recorded:
+                document.content = edit.revert(document.content, pack.name)
+        except (EditError, AegisError):
+            return None
+        return document.text()
 
     def _take_new(self, path: str, new: str | None) -> bool:
         """For a file both sides changed: True to write the new version."""

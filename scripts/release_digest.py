@@ -2,7 +2,8 @@
 releases/generated-digests.toml (one digest per allowed set of packs and option combination).
 
 .venv/bin/python scripts/release_digest.py            # the current version, unless released
-.venv/bin/python scripts/release_digest.py --release  # ... and mark it released (frozen)
+.venv/bin/python scripts/release_digest.py --release  # ... and mark it released (frozen),
+                                                      # and write releases/<version>.json.xz
 
 Run it after any change to what Aegis generates, once the version is bumped if the current
 one is released (see docs/update.md, "Releasing").
@@ -18,7 +19,8 @@ from aegis import __version__
 from aegis.catalog import Catalog
 from aegis.testing.digests import Release, differences, generated_digests, load, save
 
-DIGESTS = Path(__file__).resolve().parent.parent / "releases" / "generated-digests.toml"
+ROOT = Path(__file__).resolve().parent.parent
+DIGESTS = ROOT / "releases" / "generated-digests.toml"
 
 
 def main() -> int:
@@ -40,9 +42,22 @@ def main() -> int:
         return 0
     releases[__version__] = Release(released, current)
     save(DIGESTS, releases)
+    if released:
+        archive()
     changed = len(differences(known.digests, current)) if known else len(current)
     print(f"Recorded {len(current)} combinations for Aegis {__version__} ({changed} changed).")
     return 0
+
+
+def archive() -> None:
+    """What this version generates, shipped for the updates of its projects (see
+    aegis/released.py)."""
+    from aegis.released import PLACEHOLDER, archive_path, write_archive
+    from aegis.testing.history import run
+
+    version, generated = run(ROOT, PLACEHOLDER)
+    size = write_archive(archive_path(DIGESTS.parent, version), version, generated)
+    print(f"Wrote what Aegis {version} generates: {len(generated)} combinations, {size} bytes.")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from aegis.catalog import Catalog
+from aegis.migrations import Migration
 from aegis.testing import cases
 from aegis.testing.owner import make_owner_edits
 from aegis.testing.workbench import Workbench, snapshot, tree_difference
@@ -68,3 +69,12 @@ def assigned(project: Path, path: str, name: str) -> str:
         ):
             return ast.unparse(node.value)
     raise AssertionError(f"no annotated assignment {name} in {path}")
+
+
+def migrated(
+    project: Path, migration: Migration, runs: int, catalog: Catalog = CATALOG
+) -> dict[str, bytes]:
+    """The project after `migration` ran `runs` times, each as its own command."""
+    for _ in range(runs):
+        Workbench(catalog).migrate(project, migration)
+    return snapshot(project)

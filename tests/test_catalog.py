@@ -58,6 +58,23 @@ def test_unknown_references_and_malformed_integrations_are_refused() -> None:
         Catalog([pack("a"), pack("b", integrates=("a",))])
 
 
+def test_migrations_are_checked_when_the_catalogue_loads() -> None:
+    from dataclasses import replace
+
+    from aegis.migrations import Migration, MoveFile
+
+    move = Migration("move", "1.0", "a move", steps=(MoveFile("a.py", "b.py"),))
+    assert Catalog([replace(pack("a"), migrations=(move,))])
+    for migrations, message in [
+        ((move, replace(move, summary="another")), "two migrations with the id `move`"),
+        ((replace(move, version="soon"),), "not a version"),
+        ((replace(move, id="two words"),), "must be one word"),
+        ((replace(move, steps=(MoveFile("a.py", "../b.py"),)),), "outside the project"),
+    ]:
+        with pytest.raises(CatalogError, match=message):
+            Catalog([replace(pack("a"), migrations=migrations)])
+
+
 def test_two_packs_declaring_the_same_element_are_named() -> None:
     check = anchors.health_check("app.core.shared", "check_shared")
     with pytest.raises(CatalogError, match="Packs `one` and `two` both declare"):

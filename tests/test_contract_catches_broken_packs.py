@@ -11,7 +11,7 @@ HEADER = """
 from pathlib import Path
 from itertools import count
 
-from aegis.sdk import Pack, Setting, Statement, anchors
+from aegis.sdk import Migration, Pack, RenameSetting, Setting, Statement, anchors
 from aegis.testing import PackContract
 
 HERE = Path(__file__).parent
@@ -24,6 +24,23 @@ PROBE = Pack(
     kind="component",
     summary="a sound pack",
     edits=lambda options: [anchors.settings(Setting("probe_level", 3, "How loud."))],
+    migrations=(
+        Migration("louder", "1.0", "probe_volume is now probe_level",
+                  steps=(RenameSetting("probe_volume", "probe_level"),)),
+    ),
+)
+""",
+    # Its migration changes a project already in the new shape (it is not idempotent).
+    "migration_not_idempotent": """
+def shout(files):
+    files.write("README.md", files.read("README.md") + "LOUD\\n")
+
+PROBE = Pack(
+    name="probe",
+    kind="component",
+    summary="a migration that appends every time",
+    edits=lambda options: [anchors.settings(Setting("probe_level", 3, "How loud."))],
+    migrations=(Migration("shout", "1.0", "appends", function=shout),),
 )
 """,
     # Its field already exists in the core: adding changes nothing, removing deletes the
@@ -80,6 +97,7 @@ def test_a_sound_pack_passes(pytester: pytest.Pytester) -> None:
     [
         ("not_invertible", "test_remove_is_the_exact_inverse_of_add"),
         ("not_deterministic", "test_init_with_packs_equals_init_then_add"),
+        ("migration_not_idempotent", "test_a_new_project_is_born_migrated"),
     ],
 )
 def test_a_broken_pack_fails_the_contract(

@@ -58,3 +58,42 @@ def test_the_contract_snippet_runs() -> None:
     namespace: dict[str, object] = {}
     exec(compile(snippet, str(GUIDE), "exec"), namespace)
     assert namespace["TestSentryContract"].pack == "sentry"  # type: ignore[attr-defined]
+
+
+MIGRATING = [block for block in PACK_BLOCKS if "migrations=" in block]
+
+
+@pytest.mark.parametrize("block", MIGRATING, ids=pack_name)
+def test_a_pack_of_the_guide_is_born_migrated(block: str, tmp_path: Path) -> None:
+    """Added to a project, the pack records its migrations as done; run anyway, they change
+    nothing (the project is in the new shape)."""
+    from tests.aegis_helpers import migrated
+    from tests.test_ledger import ledger_of
+
+    namespace: dict[str, object] = {}
+    exec(compile(block, str(GUIDE), "exec"), namespace)
+    pack = namespace["PACK"]
+    assert isinstance(pack, Pack) and pack.migrations
+    catalog = Catalog([*CATALOG, pack])
+    project = Workbench(catalog).init(tmp_path, [pack.name])
+    record = ledger_of(project)["packs"][pack.name]  # type: ignore[index]
+    assert record["migrations"] == [m.id for m in pack.migrations]
+    before = snapshot(project)
+    for migration in pack.migrations:
+        assert migrated(project, migration, 1, catalog) == before
+
+
+def test_the_migration_of_the_update_guide_runs_once(tmp_path: Path) -> None:
+    from tests.aegis_helpers import init, migrated
+
+    guide = (ROOT / "docs" / "update.md").read_text()
+    (block,) = [b for b in re.findall(r"```python\n(.*?)```", guide, re.S) if "Migration(" in b]
+    namespace: dict[str, object] = {}
+    exec(compile(block, "update.md", "exec"), namespace)
+    (migration,) = namespace["MIGRATIONS"]  # type: ignore[misc]
+    project = init(tmp_path)
+    for path in (".env.example", ".env"):
+        (project / path).write_text((project / path).read_text() + "LEGACY_MODE=1\n")
+    once = migrated(project, migration, 1)
+    assert all(b"LEGACY_MODE" not in once[path] for path in (".env.example", ".env"))
+    assert migrated(project, migration, 1) == once

@@ -62,6 +62,25 @@ BREAKS = {
         _replace("pyproject.toml", r'^    "redis>=[^"]*",\n', ""),
         "pyproject.toml: `redis` needs the dependency redis.* Fix: add",
     ),
+    "a setting undocumented": (
+        _replace(".env.example", r"^REDIS_URL=.*\n", ""),
+        r"\.env\.example: no line for REDIS_URL, the setting `redis_url` that `redis` "
+        "declares. Fix: add `REDIS_URL=",
+    ),
+    "a compose variable gone": (
+        _replace("docker-compose.yml", r"^    REDIS_URL: .*\n", ""),
+        "docker-compose.yml: the environment of `x-app` has no REDIS_URL, which `redis` puts "
+        "there. Fix: add `REDIS_URL: redis://redis:6379/0`",
+    ),
+    "a service's own environment drops it": (
+        _replace(
+            "docker-compose.yml",
+            r"^(    command: python -m app.entrypoints.webserver\n)",
+            r"\1    environment:\n      OTHER: x\n",
+        ),
+        "docker-compose.yml: the service `web` inherits `x-app` but its own `environment:` "
+        "drops REDIS_URL, which `redis` needs there. Fix: add",
+    ),
     "a compose service gone": (
         _replace("docker-compose.yml", r"^  redis:\n(    .*\n)+", ""),
         "docker-compose.yml: .*redis.* Fix: correct the file",

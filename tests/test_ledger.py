@@ -35,7 +35,9 @@ from aegis.edits import (
 )
 from aegis.errors import ModifiedFiles, PlanError
 from aegis.ledger import LEDGER, Ledger, fingerprint, loads
-from aegis.pack import Pack
+from aegis.migrations import Migration, MoveFile, RenameModule, RenameSetting
+from aegis.pack import Origin, Pack
+from aegis.sdk import Setting, anchors
 from aegis.transaction import pending
 from tests.aegis_helpers import (
     CATALOG,
@@ -70,7 +72,28 @@ def probe_edits(version: int) -> list[Edit]:
         ComposeDependsOn("probe", "web", "service_started" if version == 1 else "service_healthy"),
         YamlEntry(COMPOSE, ("x-app",), "x-probe", f"level {version}"),
         YamlListItem(COMPOSE, ("x-app", "networks"), f"probe-net-{version}"),
+        # a setting version 2 renames (its migration renames it in the project first)
+        *anchors.settings(
+            Setting(PROBE_SETTING[version], version, "Seconds the probe waits."),
+            key="probe-settings",
+        ),
+        ComposeEnvironment("x-app", PROBE_SETTING[version].upper(), str(version)),
     ]
+
+
+PROBE_SETTING = {1: "probe_timeout", 2: "probe_deadline"}
+# the file version 2 moves (same content): its migration moves it, and renames the module
+PROBE_CONSTANTS = {1: "probe_steady.py", 2: "probe_constants.py"}
+PROBE_MIGRATION = Migration(
+    "rename-probe-parts",
+    "2.0",
+    "probe_steady.py is now probe_constants.py, probe_timeout is now probe_deadline",
+    steps=(
+        MoveFile("app/core/probe_steady.py", "app/core/probe_constants.py"),
+        RenameModule("app.core.probe_steady", "app.core.probe_constants"),
+        RenameSetting("probe_timeout", "probe_deadline"),
+    ),
+)
 
 
 def probe_catalog(root: Path, version: int) -> Catalog:
@@ -78,13 +101,15 @@ def probe_catalog(root: Path, version: int) -> Catalog:
     files = root / f"v{version}" / "files" / "app" / "core"
     files.mkdir(parents=True, exist_ok=True)
     (files / "probe.py").write_text(PROBE_MODULE[version])
-    (files / "probe_steady.py").write_text('"""The same in every version."""\n\nLEVEL = 1\n')
+    (files / PROBE_CONSTANTS[version]).write_text('"""The same in every version."""\n\nLEVEL = 1\n')
     probe = Pack(
         name="probe",
         kind="component",
         summary="a probe",
         edits=lambda options: probe_edits(version),
+        migrations=(PROBE_MIGRATION,) if version == 2 else (),
         root=root / f"v{version}",
+        origin=Origin("aegis-probe", f"{version}.0"),
     )
     return Catalog([*CATALOG, probe])
 

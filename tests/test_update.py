@@ -11,8 +11,15 @@ import pytest
 from aegis import update
 from aegis.errors import UPDATE_CONFLICT, PlanError, UpdateConflict
 from aegis.testing.workbench import Workbench, copy_secrets, git_apply
-from tests.aegis_helpers import CATALOG, allowed_sets, make_owner_edits, snapshot, tree_difference
-from tests.test_ledger import probe_catalog
+from tests.aegis_helpers import (
+    CATALOG,
+    allowed_sets,
+    make_owner_edits,
+    migrated,
+    snapshot,
+    tree_difference,
+)
+from tests.test_ledger import PROBE_MIGRATION, probe_catalog
 
 LARGEST = max(allowed_sets(), key=len)
 SETS = [frozenset(), frozenset({"redis"}), LARGEST]
@@ -54,10 +61,108 @@ def test_the_preview_is_what_update_writes(tmp_path):
     previewed = tmp_path / "previewed"
     shutil.copytree(project, previewed)
     patch = update.update(v2, project).changes.diff()
-    assert patch.startswith("# aegis: update\n")
+    sections = attributed(patch)
+    assert list(sections)[0] == "migration probe:rename-probe-parts"
+    assert "probe" in sections
+    assert {path for path, _ in sections.pop("update")} == {".aegis/ledger.toml"}
+    for name, lines in sections.items():
+        probing = [line for _, line in lines if "probe" in line.lower()]
+        assert not probing or name in ("probe", "migration probe:rename-probe-parts"), probing
     git_apply(previewed, patch)
     assert updated(v2, project)
     assert_same(project, previewed)
+
+
+def attributed(patch: str) -> dict[str, list[tuple[str, str]]]:
+    """The changed lines of a patch (with their file), by the `# aegis: <name>` section
+    they are in."""
+    sections: dict[str, list[tuple[str, str]]] = {}
+    lines: list[tuple[str, str]] = []
+    path = ""
+    for line in patch.splitlines():
+        if line.startswith("# aegis: "):
+            lines = sections.setdefault(line.removeprefix("# aegis: "), [])
+        elif line.startswith("diff --git a/"):
+            path = line.split(" b/", 1)[1]
+        elif line[:1] in "+-" and not line.startswith(("+++", "---")):
+            lines.append((path, line))
+    return sections
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_the_preview_of_a_swap_says_which_pack_changes_what(tmp_path, engine):
+    from tests.aegis_helpers import init
+
+    other = ENGINES[1 - ENGINES.index(engine)]
+    project = init(tmp_path / "project", ["database", "scheduler"], {"database_engine": engine})
+    make_owner_edits(project)
+    previewed = tmp_path / "previewed"
+    shutil.copytree(project, previewed)
+    patch = update.update(CATALOG, project, settings={"database_engine": other}).changes.diff()
+    sections = attributed(patch)
+    assert (
+        {"database", "scheduler_database"}
+        <= set(sections)
+        <= {"core", "database", "scheduler", "scheduler_database", "update"}
+    )
+    assert any("psycopg" in line for _, line in sections["database"])
+    git_apply(previewed, patch)
+    assert updated_with(project, {"database_engine": other})
+    assert_same(project, previewed)
+
+
+# -- migrations ---------------------------------------------------------------------------
+
+
+def ledger_migrations(project) -> dict[str, list[str]]:
+    from tests.test_ledger import ledger_of
+
+    packs = ledger_of(project)["packs"]
+    return {name: table["migrations"] for name, table in packs.items() if "migrations" in table}
+
+
+@pytest.mark.parametrize("components", SETS, ids=lambda s: "+".join(sorted(s)) or "core")
+def test_a_migration_runs_once_and_is_recorded(tmp_path, components):
+    v1, v2 = versions(tmp_path)
+    project = made_with(v1, tmp_path / "project", components)
+    assert ledger_migrations(project) == {}
+    outcome = update.update(v2, project)
+    assert [step.name for step in outcome.changes.steps][0] == (
+        "migration probe:rename-probe-parts"
+    )
+    outcome.changes.apply()
+    assert ledger_migrations(project) == {"probe": ["rename-probe-parts"]}
+    second = update.update(v2, project).changes
+    assert not second and not second.steps, "a second update ran something"
+    assert ledger_migrations(made_with(v2, tmp_path / "new", components)) == {
+        "probe": ["rename-probe-parts"]
+    }
+
+
+@pytest.mark.parametrize("components", SETS, ids=lambda s: "+".join(sorted(s)) or "core")
+def test_running_a_migration_twice_equals_once(tmp_path, components):
+    """Over the fixture's combinations, on the old shape (with the owner's edits and a module
+    of theirs importing the moved one) and on the new shape, where it does nothing."""
+    v1, v2 = versions(tmp_path)
+    old = made_with(v1, tmp_path / "old", components)
+    make_owner_edits(old)
+    (old / "app/core/mine.py").write_text("import app.core.probe_steady\n")
+    shutil.copytree(old, tmp_path / "twice")
+    once = migrated(old, PROBE_MIGRATION, 1, v2)
+    assert once != snapshot(tmp_path / "twice"), "the migration changed nothing"
+    assert migrated(tmp_path / "twice", PROBE_MIGRATION, 2, v2) == once
+    new = made_with(v2, tmp_path / "new", components)
+    assert migrated(new, PROBE_MIGRATION, 1, v2) == snapshot(new)
+
+
+def test_a_move_onto_an_existing_different_file_stops(tmp_path):
+    v1, v2 = versions(tmp_path)
+    project = made_with(v1, tmp_path / "project", {"redis"})
+    (project / "app/core/probe_constants.py").write_text("MINE = 1\n")
+    edited = snapshot(project)
+    with pytest.raises(PlanError, match="probe_constants.py, which exists already"):
+        update.update(v2, project)
+    assert snapshot(project) == edited
 
 
 def test_an_untouched_project_is_not_changed(tmp_path):
@@ -72,10 +177,14 @@ def test_the_owners_work_survives(tmp_path):
     kept = make_owner_edits(project)
     steady = project / "app/core/probe_steady.py"
     steady.write_text(steady.read_text() + "\nMINE = 2\n")
+    mine = project / "app/core/mine.py"
+    mine.write_text("from app.core.probe_steady import LEVEL\n\nTWICE = 2 * LEVEL\n")
     assert updated(v2, project)
     for path, text in kept:
         assert text in (project / path).read_text(), f"lost {text!r} in {path}"
-    assert "MINE = 2" in steady.read_text()
+    assert not steady.exists(), "the migration moves it"
+    assert "MINE = 2" in (project / "app/core/probe_constants.py").read_text()
+    assert mine.read_text().startswith("from app.core.probe_constants import LEVEL\n")
     assert "probe_level: int = 2" in (project / "app/core/config.py").read_text()
     assert not updated(v2, project)
 
@@ -158,6 +267,7 @@ def test_check_is_0_when_up_to_date_and_1_after_a_version_bump(tmp_path, monkeyp
 
 
 def test_a_conflict_exits_3_and_the_flags_resolve_it(tmp_path):
+    from aegis import __version__
     from aegis.ledger import LEDGER
     from tests.aegis_helpers import init
 
@@ -167,8 +277,12 @@ def test_a_conflict_exits_3_and_the_flags_resolve_it(tmp_path):
     ledger = project / LEDGER
     recorded = ledger.read_text()
     start = recorded.index('"app/core/redis.py" = "') + len('"app/core/redis.py" = "')
-    # as if an earlier Aegis had generated another file there
-    ledger.write_text(recorded[:start] + "py:0" + recorded[recorded.index('"', start) :])
+    # as if an earlier Aegis, one whose output is not shipped (no base to merge against),
+    # had generated another file there
+    recorded = recorded[:start] + "py:0" + recorded[recorded.index('"', start) :]
+    pack = f'[packs.redis]\nversion = "{__version__}"'
+    assert pack in recorded
+    ledger.write_text(recorded.replace(pack, '[packs.redis]\nversion = "0.0.1"'))
     before = snapshot(project)
     code, output = aegis("update", "--path", project)
     assert code == UPDATE_CONFLICT, output
@@ -226,3 +340,60 @@ def updated_with(project, settings) -> bool:
     changes = update.update(CATALOG, project, settings=settings).changes
     changes.apply()
     return bool(changes)
+
+
+@pytest.fixture
+def postgresql_database():
+    """The URL of a PostgreSQL database of this test's own (dropped afterwards)."""
+    import subprocess
+    import uuid
+
+    name = f"migrations_{uuid.uuid4().hex[:12]}"
+    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-q", "-c"]
+    subprocess.run([*psql, f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    subprocess.run(
+        [*psql, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True, capture_output=True
+    )
+
+
+@pytest.mark.generated
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_swapped_edited_project_passes_its_own_tests(
+    tmp_path, tmp_path_factory, monkeypatch, postgresql_database, engine
+):
+    """The owner's project with the scheduler, swapped to the other engine: lint, strict
+    types and its own suite pass, on PostgreSQL (its own database) and on SQLite."""
+    from aegis.testing import covering_cases
+    from aegis.testing.generated import ensure_environment, lint_and_test
+    from tests.aegis_helpers import add, init
+
+    python = ensure_environment(
+        Workbench(CATALOG), covering_cases(CATALOG), tmp_path_factory.mktemp("requirements")
+    )
+    other = ENGINES[1 - ENGINES.index(engine)]
+    project = init(tmp_path / "project")
+    make_owner_edits(project)  # then the components, as an owner grows a project
+    assert add(project, ["database", "scheduler"], {"database_engine": engine})
+    assert updated_with(project, {"database_engine": other})
+    pyproject = (project / "pyproject.toml").read_text()
+    assert f'database_engine = "{other}"' in pyproject
+    assert ("psycopg" in pyproject) == (other == "postgresql")
+    if other == "postgresql":  # its suite makes a schema per test there
+        monkeypatch.setenv("TEST_DATABASE_URL", postgresql_database)
+    else:
+        monkeypatch.delenv("TEST_DATABASE_URL", raising=False)
+    lint_and_test(python, project)
+
+
+def test_the_command_line_preview_shows_the_migration_then_runs_it_once(tmp_path, monkeypatch):
+    v1, v2 = versions(tmp_path)
+    project = made_with(v1, tmp_path / "project", {"redis"})
+    monkeypatch.setattr("aegis.cli._catalog", lambda: v2)
+    code, output = aegis("update", "--dry-run", "--path", project)
+    assert code == 0, output
+    assert output.startswith("# aegis: migration probe:rename-probe-parts\n")
+    assert "+++ b/app/core/probe_constants.py" in output
+    assert aegis("update", "--path", project)[0] == 0
+    assert ledger_migrations(project) == {"probe": ["rename-probe-parts"]}
+    assert aegis("update", "--dry-run", "--path", project) == (0, "")

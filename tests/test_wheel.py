@@ -1,5 +1,6 @@
-"""The wheel carries transforms/ and base_project/: installed into a fresh environment and
-run from another folder, it generates exactly what the checkout generates.
+"""The wheel carries transforms/, base_project/ and releases/ (what earlier versions
+generated, for `aegis update`): installed into a fresh environment and run from another
+folder, it generates exactly what the checkout generates, and finds the releases.
 """
 
 from __future__ import annotations
@@ -48,6 +49,21 @@ def test_installed_wheel_generates_what_the_checkout_generates(tmp_path: Path) -
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    shipped = subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-c",
+            "from aegis import released; print("
+            "sorted(p.name for p in released.releases_dir().glob('*' + released.SUFFIX)))",
+        ],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    archives = sorted(p.name for p in (ROOT / "releases").glob("*.json.xz"))
+    assert archives and shipped.stdout.strip() == str(archives), "releases/ is not in the wheel"
     expected = snapshot(init(tmp_path / "checkout", everything))
     generated = snapshot(elsewhere / "demo-svc")
     assert generated == expected, tree_difference(expected, generated)

@@ -168,6 +168,28 @@ class PackContract:
         after = snapshot(project)
         assert after == edited, f"differs at {tree_difference(edited, after)}"
 
+    def test_a_new_project_is_born_migrated(self, tmp_path: Path, case: Case) -> None:
+        """A project made today records its packs' migrations as done, and is in their new
+        shape already: running each one again changes nothing."""
+        import tomllib
+
+        from aegis.ledger import LEDGER
+
+        bench = self.bench()
+        migrating = [bench.catalog[name] for name in case.components]
+        migrating = [pack for pack in migrating if pack.migrations]
+        if not migrating:
+            return
+        project = bench.init(tmp_path, case.ordered, case.options)
+        records = tomllib.loads((project / LEDGER).read_text())["packs"]
+        before = snapshot(project)
+        for pack in migrating:
+            assert records[pack.name]["migrations"] == [m.id for m in pack.migrations]
+            for migration in pack.migrations:
+                assert not bench.migrate(project, migration), f"{pack.name}: {migration.id}"
+        after = snapshot(project)
+        assert after == before, f"differs at {tree_difference(before, after)}"
+
     def test_compose_file_is_consistent(self, tmp_path: Path, case: Case) -> None:
         """Every command runs a module that exists; depends_on, volumes and networks resolve;
         every service a pack declares is there."""

@@ -9,9 +9,13 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aegis import engine
 from aegis.catalog import Catalog
+
+if TYPE_CHECKING:
+    from aegis.migrations import Migration
 
 IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache", ".git", ".venv"}
 SECRETS_FILE = ".env"
@@ -57,6 +61,23 @@ class Workbench:
         """What `aegis diff add` prints."""
         outcome = engine.add(self.catalog, project, list(names), dict(options or {}), per_pack=True)
         return outcome.changes.diff()
+
+    def migrate(self, project: Path, migration: Migration) -> bool:
+        """Run one migration on the project, alone, as a command would (its files and the
+        ledger's records); True when it changed something."""
+        from aegis.changes import ChangeSet
+        from aegis.confined import ProjectFiles
+        from aegis.ledger import LEDGER, loads
+        from aegis.migrations import Files
+        from aegis.tree import VirtualTree
+
+        tree = VirtualTree(ProjectFiles(project))
+        ledger = loads(tree.read(LEDGER))
+        migration.run(Files(tree), list(ledger.packs.values()))
+        tree.write(LEDGER, ledger.dumps(self.catalog.position))
+        changes = ChangeSet(tree)
+        changes.apply()
+        return bool(changes)
 
     def preview_remove(self, project: Path, names: Sequence[str]) -> str:
         """What `aegis diff remove` prints."""
