@@ -262,8 +262,6 @@ def _source(pack: Pack) -> str:
 
 
 def _check_declarations(packs: dict[str, Pack]) -> None:
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
     from aegis import __version__
 
     for pack in packs.values():
@@ -274,6 +272,8 @@ def _check_declarations(packs: dict[str, Pack]) -> None:
                 "Install a version of the pack made for this Aegis."
             )
         if pack.requires_aegis:
+            from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
             try:
                 accepted = SpecifierSet(pack.requires_aegis)
             except InvalidSpecifier as error:

@@ -4,11 +4,13 @@ Every command runs inside one error boundary (`_Boundary.invoke`): an `AegisErro
 one message and its exit code, an interruption exit code 130 or 143, and anything else an
 "internal error" whose traceback goes to a log file (or to the terminal with --debug).
 
+No `from __future__ import annotations` here: Typer reads every command's annotations on
+every run, and evaluated ones cost nothing where strings are compiled and evaluated each
+time (a few milliseconds of `--help`). Names imported only for type checking are quoted.
+
 A command is declared with `cls=Command` (or `WithPackOptions` when it takes the packs'
 options) and one to three `examples(...)`; tests/test_cli_help.py parses every example.
 """
-
-from __future__ import annotations
 
 import os
 import signal
@@ -45,7 +47,7 @@ class _Boundary(Group):
         plain_coercion(self)  # once the tree is complete (Typer adds the completion options last)
         return super().main(*args, **kwargs)
 
-    def invoke(self, ctx: ClickContext) -> Any:
+    def invoke(self, ctx: "ClickContext") -> Any:
         with _boundary(ctx):
             return super().invoke(ctx)
 
@@ -119,7 +121,7 @@ def _options(
 
 
 @contextmanager
-def _boundary(ctx: ClickContext) -> Iterator[None]:
+def _boundary(ctx: "ClickContext") -> Iterator[None]:
     previous = _raise_on_sigterm()
     try:
         yield
@@ -533,7 +535,7 @@ KIND_TITLES = {
 }
 
 
-def _pack_table(title: str, packs: list[Pack], found: Manifest, third_party: bool) -> Table:
+def _pack_table(title: str, packs: list["Pack"], found: "Manifest", third_party: bool) -> "Table":
     """One table of packs; a `source` column when packs of other distributions are there."""
     from rich.table import Table
 
@@ -604,7 +606,7 @@ def version() -> None:
 
 
 @contextmanager
-def _project(path: Path, command: str, write: bool) -> Iterator[ProjectFiles]:
+def _project(path: Path, command: str, write: bool) -> Iterator["ProjectFiles"]:
     """The project holding `path`, locked and recovered (see `aegis.workspace`)."""
     from aegis import workspace
 
@@ -617,7 +619,7 @@ def _command(*words: str) -> str:
     return " ".join(["aegis", *words])
 
 
-def _catalog() -> Catalog:
+def _catalog() -> "Catalog":
     from aegis.catalog import Catalog
 
     return Catalog.load()
@@ -631,7 +633,7 @@ def _split(components: str) -> list[str]:
     return [name.strip() for name in components.split(",") if name.strip()]
 
 
-def _of_kind(catalog: Catalog, names: list[str], kind: str, flag: str) -> list[str]:
+def _of_kind(catalog: "Catalog", names: list[str], kind: str, flag: str) -> list[str]:
     """`names`, each checked to be a known pack of `kind` (a service is not a component)."""
     for name in names:
         pack = catalog.get(name)
@@ -642,7 +644,7 @@ def _of_kind(catalog: Catalog, names: list[str], kind: str, flag: str) -> list[s
 
 
 def _names_and_options(
-    ctx: typer.Context, args: list[str], catalog: Catalog
+    ctx: typer.Context, args: list[str], catalog: "Catalog"
 ) -> tuple[list[str], dict[str, str]]:
     """Component names, and pack options: `--database-engine postgresql` (or `=postgresql`).
 
@@ -673,12 +675,12 @@ def _names_and_options(
     return names, options
 
 
-def _choices(catalog: Catalog, flag: str) -> str:
+def _choices(catalog: "Catalog", flag: str) -> str:
     _, option = catalog.option(flag.removeprefix("--").replace("-", "_"))
     return ", ".join(option.choices)
 
 
-def _finish(outcome: Outcome, dry_run: bool, verb: str, command: str) -> None:
+def _finish(outcome: "Outcome", dry_run: bool, verb: str, command: str) -> None:
     for name in outcome.plan.already_present:
         _say(f"`{name}` is already in this project; nothing to do for it.")
     if not outcome.changes:
@@ -695,7 +697,7 @@ def _finish(outcome: Outcome, dry_run: bool, verb: str, command: str) -> None:
     _say(f"{verb} {', '.join(outcome.plan.names)}.", "green")
 
 
-def _warn_uncommitted(outcome: Outcome) -> None:
+def _warn_uncommitted(outcome: "Outcome") -> None:
     from aegis import vcs
 
     edited = [c.path for c in outcome.changes.changes if c.before is not None]
@@ -707,7 +709,7 @@ def _warn_uncommitted(outcome: Outcome) -> None:
         )
 
 
-def _report_plan(outcome: Outcome) -> None:
+def _report_plan(outcome: "Outcome") -> None:
     for name, other in outcome.plan.implied.items():
         if outcome.plan.removing:
             _say(f"`{name}` goes too: it requires `{other}`.")
@@ -715,7 +717,7 @@ def _report_plan(outcome: Outcome) -> None:
             _say(f"`{name}` comes too: `{other}` requires it.")
 
 
-def _print_stat(outcome: Outcome) -> None:
+def _print_stat(outcome: "Outcome") -> None:
     for change in outcome.changes.changes:
         added, removed = change.counts()
         typer.echo(f"  {change.kind:8} {change.path}  ", nl=False)
@@ -723,7 +725,7 @@ def _print_stat(outcome: Outcome) -> None:
         typer.secho(f"-{removed}", fg="red")
 
 
-def _show_diff(outcome: Outcome, stat: bool, color: bool) -> None:
+def _show_diff(outcome: "Outcome", stat: bool, color: bool) -> None:
     if stat:
         _print_stat(outcome)
     elif color:
@@ -762,7 +764,7 @@ def _say(text: str, color: str | None = None) -> None:
     typer.secho(text, fg=color)
 
 
-def _stdout() -> Console:
+def _stdout() -> "Console":
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=True)

@@ -19,7 +19,7 @@ from aegis.confined import ProjectFiles
 from aegis.edit.base import AnchorNotFound, EditError, Placement
 from aegis.edits import COMPOSE, Edit
 from aegis.errors import InvalidOption, ModifiedFiles, PlanError, TargetExists
-from aegis.ledger import LEDGER, Ledger, fingerprint, loads
+from aegis.ledger import LEDGER, Ledger, as_recorded, fingerprint, loads
 from aegis.pack import Pack
 from aegis.render import project_context, render_folder
 from aegis.resolve import Plan, plan_add, plan_remove
@@ -182,7 +182,7 @@ class Project:
 
     def _changed_file(self, path: str, recorded: str) -> bool:
         text = self._read(path)
-        return text is not None and fingerprint(path, text) != recorded
+        return text is not None and not as_recorded(path, text, recorded)
 
     def _owned_files(self, pack: Pack) -> dict[str, str]:
         options = self.all_options()

@@ -16,13 +16,9 @@ the way of the owner's files.
 
 from __future__ import annotations
 
-import ast
 import hashlib
-import inspect
-import io
 import json
 import re
-import tokenize
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,6 +27,7 @@ from typing import Any
 
 from aegis.edits import Edit, edit_from_data
 from aegis.errors import PlanError
+from aegis.pyshape import EARLIER, Form, python_shape
 
 LEDGER = ".aegis/ledger.toml"
 _PYTHON_FENCE = re.compile(r"^(```(?:python|py)[ \t]*\n)(.*?)(^```)", re.M | re.S)
@@ -82,7 +79,7 @@ class Ledger:
 
     def dumps(self, order: Mapping[str, int]) -> str:
         """The ledger as TOML; packs in the order given (the catalogue's)."""
-        import tomlkit
+        from aegis import ledger_toml
 
         packs = {}
         for name in sorted(self.packs, key=lambda name: (order.get(name, -1), name)):
@@ -93,11 +90,20 @@ class Ledger:
             if record.files:
                 table["files"] = record.files
             if record.edits:
-                table["edits"] = [
-                    {key: _inline(value) for key, value in edit.items()} for edit in record.edits
-                ]
+                table["edits"] = record.edits
             packs[name] = table
-        return _HEADER + tomlkit.dumps({"packs": packs})
+        text = ledger_toml.dumps(packs)
+        if text is None:
+            import tomlkit
+
+            for table in packs.values():
+                if "edits" in table:
+                    table["edits"] = [
+                        {key: _inline(value) for key, value in edit.items()}
+                        for edit in table["edits"]
+                    ]
+            text = tomlkit.dumps({"packs": packs})
+        return _HEADER + text
 
 
 def loads(text: str | None) -> Ledger:
@@ -151,41 +157,65 @@ def _plain(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=4096)
-def fingerprint(path: str, text: str) -> str:
+def fingerprint(path: str, text: str, form: Form = "3.11") -> str:
     """A digest of the file's content that a pure formatting change leaves alone.
 
     Python files: the syntax tree (docstrings with their indentation cleaned) and the text of
     each comment, so `ruff format` (quotes, line breaks, trailing commas, blank lines) keeps
-    the fingerprint while any change of code or comments changes it. The project's
-    `pyproject.toml`: without `[tool.aegis]` (Aegis's own). Markdown: the text, with
-    Python code blocks as Python files. TOML and YAML files: the data and the comment lines.
-    Other files: the text. Line endings and a byte order mark never count.
+    the fingerprint while any change of code or comments changes it. The tree is written as
+    `ast.dump` of Python `form` writes it: 3.11's, whatever the running interpreter, so a
+    project reads the same under every one (`as_recorded` also accepts earlier forms). The
+    project's `pyproject.toml`: without `[tool.aegis]` (Aegis's own). Markdown: the text,
+    with Python code blocks as Python files. TOML and YAML files: the data and the comment
+    lines. Other files: the text. Line endings and a byte order mark never count.
     """
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
-    shapes = {".py": ("py", _python_shape), ".toml": ("toml", _toml_shape)}
-    shapes |= {".md": ("md", _markdown_shape)}
-    shapes |= {".yml": ("yaml", _yaml_shape), ".yaml": ("yaml", _yaml_shape)}
-    kind, shape_of = shapes.get(PurePosixPath(path).suffix, ("text", _text_shape))
-    shape = _pyproject_shape(text) if path == "pyproject.toml" else shape_of(text)
+    kind, shape = _shape(path, text, form)
     if shape is None:  # does not parse: compare the text
         kind, shape = "text", text
     return f"{kind}:{_digest(shape)}"
+
+
+def as_recorded(path: str, text: str, recorded: str) -> bool:
+    """`text` has the fingerprint `recorded`: the one this Aegis records, or one written with
+    an earlier form of `ast.dump` (Aegis 0.2.0 recorded the running interpreter's, so a
+    project it made under 3.12 or 3.13 keeps its files as generated)."""
+    if fingerprint(path, text) == recorded:
+        return True
+    if not recorded.startswith(_PYTHON_KINDS):
+        return False
+    return any(fingerprint(path, text, form) == recorded for form in EARLIER)
+
+
+def _shape(path: str, text: str, form: Form) -> tuple[str, str | None]:
+    if path == "pyproject.toml":
+        return "toml", _pyproject_shape(text)
+    suffix = PurePosixPath(path).suffix
+    if suffix == ".py":
+        return "py", python_shape(text, form)
+    if suffix == ".md":
+        return "md", _markdown_shape(text, form)
+    if suffix == ".toml":
+        return "toml", _toml_shape(text)
+    if suffix in (".yml", ".yaml"):
+        return "yaml", _yaml_shape(text)
+    return "text", text
+
+
+# The kinds of fingerprint whose shape holds a Python syntax tree.
+_PYTHON_KINDS = ("py:", "md:")
 
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _text_shape(text: str) -> str:
-    return text
-
-
-def _markdown_shape(text: str) -> str:
+def _markdown_shape(text: str, form: Form) -> str:
     """The text with each fenced Python block reduced to its shape (`ruff format` formats
     them too)."""
 
     def shape(block: re.Match[str]) -> str:
-        code = _python_shape(block.group(2))
+        code = python_shape(block.group(2), form)
         return block.group(1) + (block.group(2) if code is None else code) + block.group(3)
 
     return _PYTHON_FENCE.sub(shape, text)
@@ -229,23 +259,3 @@ def _yaml_shape(text: str) -> str | None:
     except YAMLError:
         return None
     return json.dumps(data, default=str) + "\n" + _comment_lines(text)
-
-
-def _python_shape(source: str) -> str | None:
-    try:
-        tree = ast.parse(source)
-        comments = [
-            token.string.lstrip("#").strip()
-            for token in tokenize.generate_tokens(io.StringIO(source).readline)
-            if token.type == tokenize.COMMENT
-        ]
-    except (SyntaxError, ValueError, tokenize.TokenError):
-        return None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                constant = body[0].value
-                if isinstance(constant.value, str):
-                    constant.value = inspect.cleandoc(constant.value)
-    return ast.dump(tree) + "\n" + "\n".join(comments)

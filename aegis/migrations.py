@@ -259,12 +259,12 @@ def run_pending(project: Project, packs: Sequence[Pack]) -> list[str]:
 
 def _refresh_fingerprints(project: Project, files: Files) -> None:
     """An owned file the migration changed, as generated before, is as generated after."""
-    from aegis.ledger import fingerprint
+    from aegis.ledger import as_recorded, fingerprint
 
     for record in project.ledger.packs.values():
         for path, mark in list(record.files.items()):
             before, after = files.before.get(path), files.read(path)
-            if before is not None and after is not None and fingerprint(path, before) == mark:
+            if before is not None and after is not None and as_recorded(path, before, mark):
                 record.files[path] = fingerprint(path, after)
 
 

@@ -29,7 +29,7 @@ from aegis.edit.base import EditError
 from aegis.edits import Edit
 from aegis.engine import Outcome, Project, element_key, pack_version
 from aegis.errors import AegisError, InvalidOption, PlanError, UpdateConflict
-from aegis.ledger import LEDGER, fingerprint
+from aegis.ledger import LEDGER, as_recorded, fingerprint
 from aegis.pack import Pack
 from aegis.render import project_context, render_folder
 from aegis.resolve import Plan, plan_add
@@ -216,15 +216,15 @@ class _Replay:
         recorded = record.files if record is not None else _as_if_generated(rendered)
         for path in sorted(set(recorded) | set(rendered)):
             new = rendered.get(path)
-            if path in recorded and new is not None and fingerprint(path, new) == recorded[path]:
+            if path in recorded and new is not None and as_recorded(path, new, recorded[path]):
                 continue  # the template did not change: the file stays as it is
             current = project._read(path)
             if current is None and path in recorded:
                 continue  # the owner deleted it: it stays deleted
             if current is not None and current != new:
                 generated = self._as_generated(path, current)
-                as_recorded = path in recorded and fingerprint(path, generated) == recorded[path]
-                if not as_recorded:
+                unchanged = path in recorded and as_recorded(path, generated, recorded[path])
+                if not unchanged:
                     base = self._base(owner, path)
                     if base is not None and new is not None:
                         merged, conflicts = merge_file(path, base, generated, new, self.resolve)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,7 +12,7 @@ def uncommitted(root: Path, paths: Sequence[str]) -> list[str]:
     """Those of `paths` (relative to `root`) with changes git has not committed: modified,
     staged, or not tracked at all. Empty when `root` is not in a git work tree, or git is
     not installed."""
-    if not paths:
+    if not paths or not _maybe_in_work_tree(root):
         return []
     try:
         result = subprocess.run(
@@ -37,6 +38,21 @@ def uncommitted(root: Path, paths: Sequence[str]) -> list[str]:
     found = [path.removeprefix(prefix) for path in found]
     wanted = set(paths)
     return sorted(path for path in found if path in wanted)
+
+
+def _maybe_in_work_tree(root: Path) -> bool:
+    """Whether git could see `root` as part of a work tree: a `.git` in it or above it, or
+    an environment that names the repository. Starting git costs more than the command's
+    own work on a small project; a folder outside any repository need not ask it."""
+    if os.environ.keys() & {"GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR"}:
+        return True
+    folder = root.absolute()
+    while True:
+        if os.path.lexists(folder / ".git"):
+            return True
+        if folder.parent == folder:
+            return False
+        folder = folder.parent
 
 
 def _prefix(root: Path) -> str | None:

@@ -205,3 +205,36 @@ def test_uncommitted_changes_in_files_it_edits_are_listed(tmp_path: Path):
     changed = set(listed.split(", "))
     assert "README.md" in changed and "untracked.txt" not in changed
     assert "My notes." in readme.read_text()
+
+
+def _commit_all(work_tree: Path, *git_dir: str) -> list[str]:
+    git = ["git", *git_dir, "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], cwd=work_tree, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=work_tree, check=True)
+    subprocess.run([*git, "commit", "-qm", "generated"], cwd=work_tree, check=True)
+    return git
+
+
+def test_uncommitted_changes_are_listed_in_a_repository_above_the_project(tmp_path: Path):
+    project = init(tmp_path / "repository" / "services")
+    _commit_all(tmp_path / "repository")
+    readme = project / "README.md"
+    readme.write_text(readme.read_text() + "\nMy notes.\n")
+    result = invoke("add", LEAF, "--path", project)
+    assert result.exit_code == 0
+    assert "changes not committed to git: README.md." in result.output
+
+
+def test_uncommitted_changes_are_listed_with_the_repository_named_by_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    project = init(tmp_path / "work")
+    git_dir = tmp_path / "elsewhere.git"
+    _commit_all(project, f"--git-dir={git_dir}", f"--work-tree={project}")
+    readme = project / "README.md"
+    readme.write_text(readme.read_text() + "\nMy notes.\n")
+    monkeypatch.setenv("GIT_DIR", str(git_dir))
+    monkeypatch.setenv("GIT_WORK_TREE", str(project))
+    result = invoke("add", LEAF, "--path", project)
+    assert result.exit_code == 0
+    assert "changes not committed to git: README.md." in result.output

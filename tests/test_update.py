@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from aegis import update
+from aegis import __version__, update
 from aegis.errors import UPDATE_CONFLICT, PlanError, UpdateConflict
 from aegis.testing.workbench import Workbench, copy_secrets, git_apply
 from tests.aegis_helpers import (
@@ -233,7 +233,9 @@ def test_a_project_from_a_newer_aegis_is_refused(tmp_path):
     v1, _ = versions(tmp_path)
     project = made_with(v1, tmp_path, {"redis"})
     pyproject = project / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace('version = "0.2.0"', 'version = "9.0"'))
+    made = f'version = "{__version__}"'
+    assert made in pyproject.read_text()
+    pyproject.write_text(pyproject.read_text().replace(made, 'version = "9.0"'))
     edited = snapshot(project)
     with pytest.raises(PlanError, match="made by Aegis 9.0, newer than this Aegis"):
         update.update(v1, project)

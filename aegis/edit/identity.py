@@ -10,6 +10,7 @@ the same elements for every combination of options).
 from __future__ import annotations
 
 import ast
+import re
 import textwrap
 from functools import cache
 from typing import TYPE_CHECKING
@@ -20,6 +21,21 @@ if TYPE_CHECKING:
     from packaging.requirements import Requirement
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# The requirements packs and most projects write: a name, extras, and version bounds made of
+# release numbers (a pre-release at most). Each match is a valid PEP 508 requirement (tests
+# check it against `packaging`, which reads every other form and is slow to import).
+_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
+_RELEASE = r"[0-9]+(?:\.[0-9]+)*"
+_PRE = r"(?:(?:a|b|rc)[0-9]+)?"
+_BOUND = (
+    rf"(?:(?:>=|<=|>|<|==|!=)[ \t]*{_RELEASE}{_PRE}"
+    rf"|~=[ \t]*[0-9]+(?:\.[0-9]+)+{_PRE}"
+    rf"|(?:==|!=)[ \t]*{_RELEASE}\.\*)"
+)
+_SIMPLE_REQUIREMENT = re.compile(
+    rf"(?P<name>{_NAME})[ \t]*(?:\[[ \t]*{_NAME}(?:[ \t]*,[ \t]*{_NAME})*[ \t]*\])?"
+    rf"[ \t]*(?:{_BOUND}(?:[ \t]*,[ \t]*{_BOUND})*)?"
+)
 
 
 @cache
@@ -57,10 +73,10 @@ def statement_identity(code: str) -> str:
 
 @cache
 def dependency_identity(requirement: str) -> str:
-    """Identity of a requirement: its normalized distribution name."""
-    from packaging.utils import canonicalize_name
-
-    return canonicalize_name(parse_requirement(requirement).name)
+    """Identity of a requirement: its normalized distribution name (PEP 503)."""
+    simple = _SIMPLE_REQUIREMENT.fullmatch(requirement)
+    name = simple.group("name") if simple else parse_requirement(requirement).name
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def parse_requirement(requirement: str) -> Requirement:

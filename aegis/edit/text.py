@@ -54,12 +54,28 @@ def _blocks(text: str, style: str) -> list[_Block]:
     blocks = []
     for match in _marker_lines(text, style, "begin"):
         key = match.group(1)
-        marker = re.escape(_marker(style, "end", key))
-        closing = re.compile(rf"^{marker}[ \t]*(\n|\Z)", re.M).search(text, match.end())
-        if closing is None:
+        end = _line_end_after(text, _marker(style, "end", key), match.end())
+        if end is None:
             raise EditError(f"the managed block `{key}` has no end marker")
-        blocks.append(_Block(key, match.start(), closing.end()))
+        blocks.append(_Block(key, match.start(), end))
     return blocks
+
+
+def _line_end_after(text: str, line: str, start: int) -> int | None:
+    """Where the first line after `start` that is `line` (and blanks) ends, its newline
+    included; a search without a pattern compiled for each key."""
+    found = text.find(line, start)
+    while found >= 0:
+        if found == 0 or text[found - 1] == "\n":
+            end = found + len(line)
+            while end < len(text) and text[end] in " \t":
+                end += 1
+            if end == len(text):
+                return end
+            if text[end] == "\n":
+                return end + 1
+        found = text.find(line, found + 1)
+    return None
 
 
 def block_text(key: str, body: str, style: str = "hash") -> str:

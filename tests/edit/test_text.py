@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aegis.edit import text
 from aegis.edit.base import EditError, Placement
@@ -173,3 +176,19 @@ def test_a_region_without_its_marker_is_a_missing_anchor() -> None:
         text.add_block(
             README, "layout:database", "- x", region_placement("layout:database"), "html", "layout"
         )
+
+
+END = "# aegis:end redis"
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from([END, "# aegis:end redis2", "x", " ", "\t", "\n", "\r", "#"])).map(
+        "".join
+    ),
+    st.integers(0, 12),
+)
+def test_the_end_marker_is_found_where_the_line_pattern_finds_it(source: str, start: int) -> None:
+    pattern = re.compile(rf"^{re.escape(END)}[ \t]*(\n|\Z)", re.M)
+    found = pattern.search(source, start)
+    assert text._line_end_after(source, END, start) == (found.end() if found else None)

@@ -4,6 +4,7 @@ the rate limit."""
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import argon2
 import bcrypt
 import pytest
 from httpx2 import Response
@@ -12,7 +13,8 @@ from sqlmodel import Session
 
 from app.core.database import get_engine
 from app.models.user import User
-from app.services.auth.passwords import LegacyBcryptHasher
+from app.services.auth import passwords
+from app.services.auth.passwords import LegacyBcryptHasher, dummy_hash, verify_password
 from tests.auth.support import PASSWORD, AuthApi
 
 
@@ -60,6 +62,30 @@ def test_wrong_password_and_unknown_email_look_the_same_and_cost_the_same(
         {"detail": "Incorrect email or password"},
         "Bearer",
     )
+
+
+@pytest.mark.parametrize("profile", ["CHEAPEST", "RFC_9106_LOW_MEMORY"])
+def test_the_dummy_hash_costs_a_whole_verification_but_no_hashing(
+    set_env: Callable[..., None], monkeypatch: pytest.MonkeyPatch, profile: str
+) -> None:
+    """Made without hashing (start-up does not wait for Argon2), it carries the
+    profile's parameters and is a well-formed hash that no password matches."""
+
+    def no_hashing(*args: Any) -> str:
+        raise AssertionError("the dummy hash was hashed")
+
+    monkeypatch.setattr(Argon2Hasher, "hash", no_hashing)
+    passwords._dummy_hash.cache_clear()
+    set_env(auth_password_hash_profile=profile)
+    dummy = dummy_hash()
+    parameters = getattr(argon2.profiles, profile)
+    assert argon2.extract_parameters(dummy) == parameters
+    if profile == "CHEAPEST":
+        with pytest.raises(argon2.exceptions.VerifyMismatchError):
+            argon2.PasswordHasher.from_parameters(parameters).verify(dummy, PASSWORD)
+        assert verify_password(PASSWORD, dummy) == (False, None)
+    passwords._dummy_hash.cache_clear()
+    assert dummy_hash() != dummy
 
 
 def test_an_inactive_user_fails_like_a_wrong_password(

@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 from app.core.config import get_settings
+from app.core.migration_state import schema_is_current
 
 logger = logging.getLogger(__name__)
 
@@ -81,12 +82,14 @@ def ping_database() -> str:
 
 
 async def migrate() -> None:
-    """Apply pending migrations; `SCHEMA` says how far it got."""
-    from app.core.migrations import upgrade_database
-
+    """Apply pending migrations; `SCHEMA` says how far it got. Alembic is only
+    loaded when there is something to migrate."""
     SCHEMA.attempts += 1
     await asyncio.to_thread(ping_database)
-    await asyncio.to_thread(upgrade_database)
+    if not await asyncio.to_thread(schema_is_current, get_engine()):
+        from app.core.migrations import upgrade_database
+
+        await asyncio.to_thread(upgrade_database)
     SCHEMA.pending, SCHEMA.error = False, ""
     logger.info("database schema is up to date")
 

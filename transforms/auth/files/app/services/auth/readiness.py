@@ -1,7 +1,5 @@
 """What auth needs before the web server may run, checked at startup."""
 
-import asyncio
-
 from app.core.config import Settings, get_settings
 from app.services.auth.passwords import dummy_hash
 from app.services.auth.secret import HOW_TO_MAKE_ONE, is_production, secret_problem
@@ -33,7 +31,7 @@ def production_problems(settings: Settings) -> list[str]:
 
 async def prepare_auth() -> None:
     """Startup hook: refuse to start in production with unsafe auth settings, then
-    hash the dummy password (every login then costs the same, the first one too)."""
+    make the dummy hash (an unknown hashing profile stops the start-up)."""
     if is_production():
         problems = production_problems(get_settings())
         if problems:
@@ -42,4 +40,4 @@ async def prepare_auth() -> None:
                 + "; ".join(problems)
                 + "."
             )
-    await asyncio.to_thread(dummy_hash)
+    dummy_hash()
