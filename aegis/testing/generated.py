@@ -44,6 +44,11 @@ RELAXED = {
 and the operations token the tests present to the operational endpoints."""
 
 
+PARALLEL = ("-n", "auto", "--maxprocesses", "2")
+"""How a generated project's `make test` runs its suite (pytest-xdist): the same here,
+so that a test that is not safe in parallel fails."""
+
+
 def environment_dir() -> Path:
     """Where the shared environment lives (`AEGIS_GENERATED_ENV`, else `.cache/` here)."""
     default = Path.cwd() / ".cache" / "generated-env"
@@ -120,7 +125,7 @@ def lint_and_test(python: Path, project: Path) -> None:
     run(python, project, "-m", "ruff", "check", "--no-cache", ".")
     run(python, project, "-m", "ruff", "format", "--check", "--no-cache", ".")
     typecheck(python, project)
-    run(python, project, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x")
+    run(python, project, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", *PARALLEL)
 
 
 def typecheck(python: Path, project: Path) -> None:

@@ -1,6 +1,7 @@
 """Shared fixtures: fresh settings per test, an app client, a live server, and
 `python -m app dev` in a subprocess."""
 
+import fcntl
 import socket
 import subprocess
 import threading
@@ -15,7 +16,7 @@ from app.components.backend.main import create_app
 from app.core import checks
 from app.core.config import get_settings
 from app.services.system_health import check_cpu, check_disk, check_memory
-from tests.devrun import DevRun
+from tests.devrun import PROJECT_DIR, DevRun
 from tests.operations import OPERATOR_HEADERS, TEST_OPS_TOKEN
 
 SetEnv = Callable[..., None]
@@ -109,11 +110,17 @@ def live_server() -> Iterator[str]:
 
 
 DevRunner = Callable[..., DevRun]
+DEV_LOCK = PROJECT_DIR / "data" / ".dev-tests.lock"
 
 
 @pytest.fixture
 def dev_run() -> Iterator[DevRunner]:
-    """Start `python -m app dev *args` with extra environment variables."""
+    """Start `python -m app dev *args` with extra environment variables.
+
+    One test at a time runs `dev`, also when the tests run in parallel: its web
+    server reloads on any change under app/, and a test of reloading changes code
+    there.
+    """
     runs: list[DevRun] = []
 
     def start(*args: str, **env: str) -> DevRun:
@@ -121,10 +128,13 @@ def dev_run() -> Iterator[DevRunner]:
         runs.append(run)
         return run
 
-    yield start
-    for run in runs:
-        try:
-            run.interrupt()
-        except subprocess.TimeoutExpired:
-            run.process.kill()
-            run.process.wait()
+    DEV_LOCK.parent.mkdir(exist_ok=True)
+    with DEV_LOCK.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield start
+        for run in runs:
+            try:
+                run.interrupt()
+            except subprocess.TimeoutExpired:
+                run.process.kill()
+                run.process.wait()

@@ -7,7 +7,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from app.core.checks import get_readiness_registry, get_registry
 from app.core.health import HealthReport, Status
 
 STATUS_STYLES: dict[Status, str] = {
@@ -47,6 +46,10 @@ def health(
     ] = False,
 ) -> None:
     """Run every health check; exit with status 1 when the service is unhealthy."""
+    # Imported here: the checks import every component's client library, which
+    # every other command (`serve`, `dev`, `--help`) would load for nothing.
+    from app.core.checks import get_readiness_registry, get_registry
+
     registry = get_readiness_registry() if ready else get_registry()
     report = asyncio.run(registry.run())
     if json_output:

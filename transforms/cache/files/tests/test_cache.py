@@ -2,7 +2,6 @@
 
 import asyncio
 import json
-import os
 import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 
@@ -19,9 +18,9 @@ from app.core.cache import Cache, cache, check_cache
 from app.core.health import Status
 from app.core.redis import close_redis
 from tests.operations import OPERATOR_HEADERS
-from tests.redis_test_db import claim, claim_sync
+from tests.redis_test_db import claim, claim_sync, own_redis_url
 
-CACHE_REDIS_URL = os.environ.get("TEST_CACHE_REDIS_URL", "redis://127.0.0.1:6379/11")
+CACHE_REDIS_URL = own_redis_url("TEST_CACHE_REDIS_URL", 11)
 
 SetEnv = Callable[..., None]
 

@@ -1,7 +1,6 @@
 """Every queue has its worker Deployment in the Kubernetes manifests, scaled on the
 depth of that queue, as the workers export it (real Redis, database 10)."""
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +9,10 @@ import yaml
 
 from app.components.worker.keys import QUEUE_NAMES
 from app.components.worker.telemetry import QueueDepth
+from tests.redis_test_db import own_redis_url
 
 WORKERS = Path(__file__).resolve().parents[1] / "deploy/kubernetes/base/workers.yaml"
-WORKER_REDIS_URL = os.environ.get("TEST_WORKER_REDIS_URL", "redis://127.0.0.1:6379/10")
+WORKER_REDIS_URL = own_redis_url("TEST_WORKER_REDIS_URL", 10)
 
 
 def resources(kind: str) -> dict[str, Any]:

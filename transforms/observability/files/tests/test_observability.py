@@ -7,6 +7,7 @@ import json
 import logging
 import socket
 import threading
+import time
 import urllib.request
 from collections.abc import Callable, Iterator
 
@@ -185,6 +186,21 @@ def test_a_taken_metrics_port_is_a_warning_not_a_crash(
         taken.listen()
         assert start_metrics_server(port) is None
     assert "metrics not served" in caplog.text
+
+
+def test_stopping_the_metrics_server_does_not_wait_for_its_poll() -> None:
+    """A web app's shutdown (every reload of `dev`) stops the metrics server: at once,
+    not after a half-second poll of its serving loop."""
+    durations = []
+    for _ in range(3):
+        port = start_metrics_server(free_port())
+        assert port is not None
+        started = time.monotonic()
+        stop_metrics_server()
+        durations.append(time.monotonic() - started)
+        with socket.socket() as sock:
+            assert sock.connect_ex(("127.0.0.1", port)) != 0
+    assert min(durations) < 0.25, durations
 
 
 def test_log_lines_are_json_with_the_trace_id(spans: InMemorySpanExporter) -> None:

@@ -1,7 +1,6 @@
 """The cache's hit ratio in `/metrics` (read with Prometheus's parser), from lookups on
 a real Redis (database 11, emptied around the test)."""
 
-import os
 import socket
 import urllib.request
 from collections.abc import AsyncIterator, Callable
@@ -13,9 +12,9 @@ from app.core.cache import cache
 from app.core.cache_metrics import export_cache_metrics
 from app.core.metrics import start_metrics_server, stop_metrics_server
 from app.core.redis import close_redis, get_redis
-from tests.redis_test_db import claim
+from tests.redis_test_db import claim, own_redis_url
 
-CACHE_REDIS_URL = os.environ.get("TEST_CACHE_REDIS_URL", "redis://127.0.0.1:6379/11")
+CACHE_REDIS_URL = own_redis_url("TEST_CACHE_REDIS_URL", 11)
 
 SetEnv = Callable[..., None]
 

@@ -1,7 +1,6 @@
 """Redis commands of the web process are spans of the request's trace (an in-memory
 span exporter, on a real Redis)."""
 
-import os
 from collections.abc import Callable
 
 from opentelemetry import trace
@@ -12,8 +11,9 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from app.core.redis import close_redis, get_redis
 from app.core.redis_tracing import instrument_redis
 from app.core.telemetry import get_tracer, init_tracing
+from tests.redis_test_db import own_redis_url
 
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+TEST_REDIS_URL = own_redis_url("TEST_REDIS_URL", 9)
 
 SetEnv = Callable[..., None]
 

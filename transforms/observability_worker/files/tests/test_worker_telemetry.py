@@ -3,7 +3,6 @@ test): a job continues the trace of the request that enqueued it, and `/metrics`
 (read with Prometheus's parser) has the queues' depth and the jobs' outcomes and
 durations."""
 
-import os
 import socket
 import urllib.request
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -27,9 +26,9 @@ from app.core.metrics import start_metrics_server, stop_metrics_server
 from app.core.redis import close_redis
 from app.core.telemetry import init_tracing
 from tests.operations import OPERATOR_HEADERS
-from tests.redis_test_db import claim
+from tests.redis_test_db import claim, own_redis_url
 
-WORKER_REDIS_URL = os.environ.get("TEST_WORKER_REDIS_URL", "redis://127.0.0.1:6379/10")
+WORKER_REDIS_URL = own_redis_url("TEST_WORKER_REDIS_URL", 10)
 CALLER_TRACE = "0af7651916cd43dd8448eb211c80319c"
 TRACEPARENT = f"00-{CALLER_TRACE}-b7ad6b7169203331-01"
 

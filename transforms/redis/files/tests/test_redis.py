@@ -1,6 +1,5 @@
 """The Redis client and its health check, against a real server."""
 
-import os
 from collections.abc import AsyncIterator, Callable
 
 import pytest
@@ -10,9 +9,9 @@ from app.components.backend.main import create_app
 from app.core.health import Status
 from app.core.redis import check_redis, close_redis, get_redis
 from tests.operations import OPERATOR_HEADERS
-from tests.redis_test_db import ALLOW_FLUSH, claim
+from tests.redis_test_db import ALLOW_FLUSH, claim, own_redis_url
 
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+TEST_REDIS_URL = own_redis_url("TEST_REDIS_URL", 9)
 UNREACHABLE_URL = "redis://127.0.0.1:1/0"
 
 SetEnv = Callable[..., None]

@@ -1,6 +1,5 @@
 """While Redis is unreachable: not ready, 503 from what needs it, alive all the same."""
 
-import os
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -11,8 +10,9 @@ from app.components.backend.main import create_app
 from app.core import checks
 from app.core.health import Status
 from app.core.redis import check_redis_ready, close_redis, get_redis
+from tests.redis_test_db import own_redis_url
 
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+TEST_REDIS_URL = own_redis_url("TEST_REDIS_URL", 9)
 UNREACHABLE_URL = "redis://127.0.0.1:1/0"
 
 SetEnv = Callable[..., None]

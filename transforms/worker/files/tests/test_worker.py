@@ -31,9 +31,9 @@ from app.core.health import Status
 from app.core.redis import close_redis
 from app.services.benchmark import simulated_work
 from tests.operations import OPERATOR_HEADERS
-from tests.redis_test_db import claim, claim_sync
+from tests.redis_test_db import claim, claim_sync, own_redis_url
 
-WORKER_REDIS_URL = os.environ.get("TEST_WORKER_REDIS_URL", "redis://127.0.0.1:6379/10")
+WORKER_REDIS_URL = own_redis_url("TEST_WORKER_REDIS_URL", 10)
 
 # arq's Worker.close() calls redis-py's deprecated close().
 pytestmark = pytest.mark.filterwarnings(

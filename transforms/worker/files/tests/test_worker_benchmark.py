@@ -5,8 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.redis_test_db import own_redis_url
+
 PROJECT = Path(__file__).resolve().parent.parent
-WORKER_REDIS_URL = os.environ.get("TEST_WORKER_REDIS_URL", "redis://127.0.0.1:6379/10")
+WORKER_REDIS_URL = own_redis_url("TEST_WORKER_REDIS_URL", 10)
 
 
 def test_the_worker_benchmark_compares_with_raw_arq() -> None:

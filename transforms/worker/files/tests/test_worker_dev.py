@@ -1,7 +1,6 @@
 """The workers in the `dev` group: one per queue, alive until Ctrl-C."""
 
 import asyncio
-import os
 import time
 from collections.abc import Callable
 
@@ -10,10 +9,11 @@ from app.components.worker.monitor import QueueStatus, all_queue_statuses
 from app.components.worker.pool import close_arq_pool, get_arq_pool
 from app.entrypoints.processes import DEV_PROCESSES
 from tests.devrun import DevRun
+from tests.redis_test_db import own_redis_url
 
 DevRunner = Callable[..., DevRun]
 SetEnv = Callable[..., None]
-WORKER_REDIS_URL = os.environ.get("TEST_WORKER_REDIS_URL", "redis://127.0.0.1:6379/10")
+WORKER_REDIS_URL = own_redis_url("TEST_WORKER_REDIS_URL", 10)
 
 
 async def statuses() -> list[QueueStatus]:

@@ -2,7 +2,6 @@
 
 import asyncio
 import logging
-import os
 from collections.abc import AsyncIterator, Callable
 from uuid import uuid4
 
@@ -16,8 +15,9 @@ from app.components.worker.pool import close_arq_pool, get_arq_pool
 from app.components.worker.supervisor import Supervisor, release_interrupted
 from app.core.redis import close_redis
 from tests.operations import OPERATOR_HEADERS
+from tests.redis_test_db import own_redis_url
 
-WORKER_REDIS_URL = os.environ.get("TEST_WORKER_REDIS_URL", "redis://127.0.0.1:6379/10")
+WORKER_REDIS_URL = own_redis_url("TEST_WORKER_REDIS_URL", 10)
 UNREACHABLE_URL = "redis://127.0.0.1:1/10"
 
 SetEnv = Callable[..., None]

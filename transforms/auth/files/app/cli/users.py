@@ -1,26 +1,22 @@
-"""`users`: create, list and deactivate users, set a password."""
+"""`users`: create, list and deactivate users, set a password.
+
+The database and the auth service are imported by the commands that use them: every
+other command of the project (`serve`, `dev`, `--help`) loads this module too.
+"""
 
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, col, select
 
-from app.core.database import get_engine
-from app.models.user import User
-from app.services.auth.passwords import password_problem
-from app.services.auth.users import (
-    EmailTaken,
-    create_user,
-    get_user_by_email,
-    set_password,
-    set_status,
-)
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from app.models.user import User
 
 users_app = typer.Typer(
     name="users", help="Users of the auth service.", no_args_is_help=True
@@ -33,8 +29,13 @@ PasswordFromStdin = Annotated[
 
 
 @contextmanager
-def database_session() -> Iterator[Session]:
+def database_session() -> Iterator["Session"]:
     """A session; a database that cannot be read ends the command with a hint."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlmodel import Session
+
+    from app.core.database import get_engine
+
     try:
         with Session(get_engine()) as session:
             yield session
@@ -50,6 +51,8 @@ def database_session() -> Iterator[Session]:
 
 def read_password(from_stdin: bool) -> str:
     """The new password: from standard input, or asked twice without echo."""
+    from app.services.auth.passwords import password_problem
+
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -61,8 +64,10 @@ def read_password(from_stdin: bool) -> str:
     return password
 
 
-def find_user(session: Session, email: str) -> User:
+def find_user(session: "Session", email: str) -> "User":
     """The user with this address, or exit 1 saying so."""
+    from app.services.auth.users import get_user_by_email
+
     user = get_user_by_email(session, email)
     if user is None:
         typer.echo(f"No user has the address {email}.", err=True)
@@ -79,6 +84,8 @@ def create(
     password_stdin: PasswordFromStdin = False,
 ) -> None:
     """Create a user (the password is asked for, or read with --password-stdin)."""
+    from app.services.auth.users import EmailTaken, create_user
+
     password = read_password(password_stdin)
     with database_session() as session:
         try:
@@ -93,6 +100,10 @@ def create(
 @users_app.command("list")
 def list_users() -> None:
     """Every user, oldest first."""
+    from sqlmodel import col, select
+
+    from app.models.user import User
+
     with database_session() as session:
         users = session.exec(select(User).order_by(col(User.id))).all()
     table = Table(title=f"{len(users)} users")
@@ -114,6 +125,8 @@ def deactivate(
     email: Annotated[str, typer.Argument(help="The user's e-mail address.")],
 ) -> None:
     """Stop a user from logging in and end their sessions."""
+    from app.services.auth.users import set_status
+
     with database_session() as session:
         user = set_status(session, find_user(session, email), is_active=False)
         typer.echo(f"Deactivated {user.email}; their sessions are revoked.")
@@ -125,6 +138,8 @@ def set_user_password(
     password_stdin: PasswordFromStdin = False,
 ) -> None:
     """Set a user's password (their sessions end)."""
+    from app.services.auth.users import set_password
+
     password = read_password(password_stdin)
     with database_session() as session:
         user = find_user(session, email)

@@ -1,6 +1,5 @@
 """The auth rate limits in Redis, against a real server."""
 
-import os
 from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
@@ -16,9 +15,9 @@ from app.services.auth.redis_rate_limit import (
 )
 from app.services.auth.users import create_user
 from tests.auth.support import PASSWORD, AuthApi
-from tests.redis_test_db import claim
+from tests.redis_test_db import claim, own_redis_url
 
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+TEST_REDIS_URL = own_redis_url("TEST_REDIS_URL", 9)
 
 SetEnv = Callable[..., None]
 DECLARED_FACTORY = limits.RATE_LIMITER_FACTORY  # before any fixture replaces it

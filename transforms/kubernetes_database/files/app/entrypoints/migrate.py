@@ -32,10 +32,11 @@ def wait_for_head(timeout: float, interval: float = 2.0) -> bool:
         if current == head:
             logger.info("database at revision %s", head)
             return True
-        if time.monotonic() >= deadline:
+        left = deadline - time.monotonic()
+        if left <= 0:
             logger.error("database at %s after %ss, not at %s", current, timeout, head)
             return False
-        time.sleep(interval)
+        time.sleep(min(interval, left))  # gives up at the timeout, not an interval on
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -7,15 +7,50 @@ it and Prometheus needs no credentials. `METRICS_PORT=0` serves none.
 """
 
 import logging
-from wsgiref.simple_server import WSGIServer
+import socket
+import threading
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, make_server
 
-from prometheus_client import start_http_server
+from prometheus_client import make_wsgi_app
+from prometheus_client.exposition import ThreadingWSGIServer
 
 from app.core.config import get_settings
 
 logger = logging.getLogger(__name__)
 
-_server: WSGIServer | None = None
+# How long a stop may wait for the serving loop to notice it; the loop wakes this
+# often (prometheus_client's own server wakes every 0.5 s, and every shutdown of a
+# web app, a reload in `dev` included, waited that long).
+STOP_POLL_SECONDS = 0.05
+
+_server: ThreadingWSGIServer | None = None
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No access log: Prometheus scrapes every few seconds."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def _serve(host: str, port: int) -> ThreadingWSGIServer:
+    """The metrics app on `host:port` (IPv4 or IPv6, as `host` resolves), served by a
+    daemon thread."""
+    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    server_class = type(
+        "MetricsServer", (ThreadingWSGIServer,), {"address_family": family}
+    )
+    server: ThreadingWSGIServer = make_server(
+        host, port, make_wsgi_app(), server_class, handler_class=_QuietHandler
+    )
+    threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": STOP_POLL_SECONDS},
+        name="metrics-server",
+        daemon=True,
+    ).start()
+    return server
 
 
 def start_metrics_server(port: int | None = None) -> int | None:
@@ -29,7 +64,7 @@ def start_metrics_server(port: int | None = None) -> int | None:
     if port == 0:
         return None
     try:
-        _server, _ = start_http_server(port, addr=settings.host)
+        _server = _serve(settings.host, port)
     except OSError as exc:
         logger.warning("metrics not served: port %s is taken (%s)", port, exc)
         return None
