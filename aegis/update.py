@@ -198,15 +198,8 @@ class _Replay:
             for edit in reversed(self.old[pack.name])
             if edit in self.new[pack.name] and project._located(edit.path) == path
         ]
-        if not staying:
-            return text
-        try:
-            document = documents.Document.open(staying[0][1].document, path, text)
-            for pack, edit in staying:
-                document.content = edit.revert(document.content, pack.name)
-        except (EditError, AegisError):
-            return text
-        return document.text()
+        reverted = _reverted(path, text, staying)
+        return text if reverted is None else reverted
 
     def _files(self, owner: str, rendered: Mapping[str, str]) -> None:
         """Replace, add and delete the files `owner` owns; a file the owner changed whose
@@ -258,15 +251,7 @@ class _Replay:
             for edit in reversed(self.old[pack.name])
             if located(edit.path) == path
         ]
-        if not recorded:
-            return text
-        try:
-            document = documents.Document.open(recorded[0][1].document, path, text)
-            for pack, edit in recorded:
-                document.content = edit.revert(document.content, pack.name)
-        except (EditError, AegisError):
-            return None
-        return document.text()
+        return _reverted(path, text, recorded)
 
     def _take_new(self, path: str, new: str | None) -> bool:
         """For a file both sides changed: True to write the new version."""
@@ -275,6 +260,19 @@ class _Replay:
                 Conflict(path, "the whole file", "deleted" if new is None else "a new version")
             )
         return self.resolve == "new"
+
+
+def _reverted(path: str, text: str, edits: Sequence[tuple[Pack, Edit]]) -> str | None:
+    """`text` with `edits` reverted, in their order (None when one of them does not apply)."""
+    if not edits:
+        return text
+    try:
+        document = documents.Document.open(edits[0][1].document, path, text)
+        for pack, edit in edits:
+            document.content = edit.revert(document.content, pack.name)
+    except (EditError, AegisError):
+        return None
+    return document.text()
 
 
 def resolution(keep_mine: bool, take_new: bool) -> Resolution:
