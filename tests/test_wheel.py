@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from aegis import __version__
 from tests.aegis_helpers import CATALOG, allowed_sets, init, snapshot, tree_difference
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +27,7 @@ def test_installed_wheel_generates_what_the_checkout_generates(tmp_path: Path) -
         capture_output=True,
     )
     (wheel,) = (tmp_path / "dist").glob("*.whl")
+    assert wheel.name.startswith(f"aegis_gen-{__version__}-"), "the wheel's version is Aegis's"
     venv = tmp_path / "venv"
     subprocess.run(
         [*UV, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True, env=env
