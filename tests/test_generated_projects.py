@@ -224,15 +224,16 @@ def test_make_targets_use_the_project_environment(tmp_path):
     python3."""
     project = init(tmp_path)
     system = "/usr/bin:/bin"
-    assert make_dry_run(project, "test", system) == "python3 -m pytest"
+    in_two = "-m pytest -n auto --maxprocesses 2"  # the suite runs in two processes
+    assert make_dry_run(project, "test", system) == f"python3 {in_two}"
     fake_uv = tmp_path / "bin" / "uv"
     fake_uv.parent.mkdir()
     fake_uv.write_text("#!/bin/sh\nexit 1\n")
     fake_uv.chmod(0o755)
     with_uv = f"{fake_uv.parent}:{system}"
-    assert make_dry_run(project, "test", with_uv) == "uv run --extra dev python -m pytest"
+    assert make_dry_run(project, "test", with_uv) == f"uv run --extra dev python {in_two}"
     in_venv = make_dry_run(project, "test", with_uv, VIRTUAL_ENV=str(tmp_path / "venv"))
-    assert in_venv == "python -m pytest"
+    assert in_venv == f"python {in_two}"
     (project / ".venv" / "bin").mkdir(parents=True)
     (project / ".venv" / "bin" / "python").symlink_to(sys.executable)
     assert make_dry_run(project, "dev", with_uv) == ".venv/bin/python -m app dev"
