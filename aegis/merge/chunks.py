@@ -59,6 +59,12 @@ def _label(chunk: Chunk) -> str:
 _LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 
 
+def blank_or_comment(line: str) -> bool:
+    """A blank line or a `#` comment line (TOML and YAML alike)."""
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
+
+
 def leading(text: str) -> tuple[str, str, str]:
     """`text` cut into the blank lines it starts with, the comment (and blank) lines after
     them, and the rest from its first line of code."""
@@ -67,10 +73,7 @@ def leading(text: str) -> tuple[str, str, str]:
     while blank < len(lines) and lines[blank].endswith("\n") and not lines[blank].strip():
         blank += 1
     code = blank
-    while code < len(lines) and lines[code].endswith("\n"):
-        stripped = lines[code].strip()
-        if stripped and not stripped.startswith("#"):
-            break
+    while code < len(lines) and lines[code].endswith("\n") and blank_or_comment(lines[code]):
         code += 1
     return "".join(lines[:blank]), "".join(lines[blank:code]), "".join(lines[code:])
 

@@ -12,7 +12,7 @@ import tomllib
 
 from aegis.edit.base import EditError
 from aegis.edit.identity import dependency_identity
-from aegis.merge.chunks import Chunk
+from aegis.merge.chunks import Chunk, blank_or_comment
 from aegis.merge.inline import inline_commas, split_items, string_end
 
 
@@ -48,14 +48,9 @@ def _is_header(line: str) -> bool:
     return line.lstrip().startswith("[")
 
 
-def _blank_or_comment(line: str) -> bool:
-    stripped = line.strip()
-    return not stripped or stripped.startswith("#")
-
-
 def _comments_start(lines: list[str], floor: int, index: int) -> int:
     """The first of the comment and blank lines just above line `index`."""
-    while index > floor and _blank_or_comment(lines[index - 1]):
+    while index > floor and blank_or_comment(lines[index - 1]):
         index -= 1
     return index
 
@@ -103,7 +98,7 @@ def _section(
 ) -> Chunk:
     """The chunk of the table whose comments start at `start` (the preamble if none)."""
     header = start
-    while header < end and _blank_or_comment(lines[header]):
+    while header < end and blank_or_comment(lines[header]):
         header += 1
     if header < end and depths[header] == 0 and _is_header(lines[header]):
         match = _HEADER_NAME.match(lines[header])
@@ -137,7 +132,7 @@ def _entries(
     index = start
     while index < end:
         first = index
-        while index < end and _blank_or_comment(lines[index]):
+        while index < end and blank_or_comment(lines[index]):
             index += 1
         if index == end:
             return entries, first
@@ -219,7 +214,7 @@ def _items(lines: list[str], start: int, end: int, label: str, requirements: boo
     items = []
     first = start
     for index in range(start, end):
-        if _blank_or_comment(lines[index]):
+        if blank_or_comment(lines[index]):
             continue
         value = _value(lines[index])
         if value is None:

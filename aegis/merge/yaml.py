@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from aegis.merge.chunks import Chunk
+from aegis.merge.chunks import Chunk, blank_or_comment
 from aegis.merge.inline import inline_commas, split_items
 
 
@@ -54,11 +54,6 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
-def _blank_or_comment(line: str) -> bool:
-    stripped = line.strip()
-    return not stripped or stripped.startswith("#")
-
-
 _KEY = re.compile(r"""^\s*(?:-\s+)?("(?:[^"\\]|\\.)*"|'[^']*'|[^\s#'"][^#]*?)\s*:(?:\s|$)""")
 
 
@@ -68,7 +63,7 @@ def _block(lines: list[str], start: int, end: int, path: str) -> tuple[list[Chun
     index = start
     while index < end:
         first = index
-        while index < end and _blank_or_comment(lines[index]):
+        while index < end and blank_or_comment(lines[index]):
             index += 1
         if index == end:
             return chunks, first
@@ -78,7 +73,7 @@ def _block(lines: list[str], start: int, end: int, path: str) -> tuple[list[Chun
         stop = index + 1
         while stop < end:
             following = lines[stop]
-            if not _blank_or_comment(following):
+            if not blank_or_comment(following):
                 deeper = _indent(following) > level
                 same_level_list = (
                     not item and _indent(following) == level and following.lstrip()[:2] == "- "
@@ -87,7 +82,7 @@ def _block(lines: list[str], start: int, end: int, path: str) -> tuple[list[Chun
                     break
             stop += 1
         # comments and blank lines at the end belong to what follows
-        while stop > index + 1 and _blank_or_comment(lines[stop - 1]):
+        while stop > index + 1 and blank_or_comment(lines[stop - 1]):
             stop -= 1
         chunks.append(_node(lines, first, index, stop, path, item))
         index = stop
@@ -164,7 +159,7 @@ def _mapping_item(
     if not value or value.startswith(("&", "!", "|", ">")):
         return None
     offset = len(text) - len(text.lstrip(" -"))
-    following = next((i for i in range(line + 1, stop) if not _blank_or_comment(lines[i])), None)
+    following = next((i for i in range(line + 1, stop) if not blank_or_comment(lines[i])), None)
     if following is None or _indent(lines[following]) != offset:
         return None
     name = match.group(1).strip("\"'")
