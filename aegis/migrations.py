@@ -262,6 +262,47 @@ def run_pending(project: Project, packs: Sequence[Pack]) -> list[str]:
     return ran
 
 
+def run_before_the_ledger(
+    tree: VirtualTree, base: dict[str, str], packs: Sequence[Pack]
+) -> list[str]:
+    """For a project made before the ledger (which ran none): run every migration of the
+    core and of `packs`, each as its own step of the change set, on the project and on
+    `base` (what its version generated), so that the three-way merge that follows compares
+    like with like. `base` is changed in place; return the migrations' names."""
+    ran = []
+    for owner, migrations in [("core", CORE), *((pack.name, pack.migrations) for pack in packs)]:
+        for migration in migrations:
+            name = f"{owner}:{migration.id}"
+            tree.begin(f"migration {name}")
+            migration.run(Files(tree), [])
+            migration.run(TextFiles(base), [])
+            ran.append(name)
+    return ran
+
+
+class TextFiles(Files):
+    """Files held as texts by path (what a released version generated), changed in place."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.texts = texts
+        self.before = {}
+
+    def read(self, path: str) -> str | None:
+        return self.texts.get(path)
+
+    def exists(self, path: str) -> bool:
+        return path in self.texts
+
+    def write(self, path: str, text: str) -> None:
+        self.texts[path] = text
+
+    def delete(self, path: str) -> None:
+        self.texts.pop(path, None)
+
+    def python_files(self) -> list[str]:
+        return sorted(path for path in self.texts if path.endswith(".py"))
+
+
 def _refresh_fingerprints(project: Project, files: Files) -> None:
     """An owned file the migration changed, as generated before, is as generated after."""
     from aegis.ledger import as_recorded, fingerprint
