@@ -13,15 +13,16 @@ from app.models import Item
 
 
 @pytest.fixture
-def items_client(fresh_database: str) -> Iterator[TestClient]:
-    """A client of the app on an empty database; the lifespan migrates it."""
+def items_client(migrated_database: str) -> Iterator[TestClient]:
+    """A client of the app on a migrated database without rows."""
     with TestClient(create_app()) as client:
         yield client
 
 
-def test_startup_migrates_the_database(items_client: TestClient) -> None:
-    assert head_revision() is not None
-    assert current_revision() == head_revision()
+def test_startup_migrates_the_database(fresh_database: str) -> None:
+    with TestClient(create_app()):
+        assert head_revision() is not None
+        assert current_revision() == head_revision()
 
 
 def test_items_crud_through_the_session_dependency(items_client: TestClient) -> None:

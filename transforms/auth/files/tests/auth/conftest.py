@@ -42,8 +42,8 @@ def auth_settings(set_env: SetEnv, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 
 
 @pytest.fixture
-def api(fresh_database: str) -> Iterator[AuthApi]:
-    """The auth API of an app on a new database (migrated by the app's startup)."""
+def api(migrated_database: str) -> Iterator[AuthApi]:
+    """The auth API of an app on a migrated database without rows."""
     with TestClient(create_app()) as client:
         yield AuthApi(client)
 
@@ -52,7 +52,7 @@ def api(fresh_database: str) -> Iterator[AuthApi]:
 def make_user(api: AuthApi) -> Callable[..., User]:
     """Store a user directly: `make_user("a@example.com", superuser=True)`.
 
-    It needs `api`: the app's startup migrates the database.
+    It needs `api`, whose database it writes to.
     """
 
     def make(email: str, password: str = PASSWORD, superuser: bool = False) -> User:
