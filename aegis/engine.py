@@ -19,7 +19,8 @@ from aegis.confined import ProjectFiles
 from aegis.edit.base import AnchorNotFound, EditError, Placement
 from aegis.edits import COMPOSE, Edit
 from aegis.errors import InvalidOption, ModifiedFiles, PlanError, TargetExists
-from aegis.ledger import LEDGER, Ledger, as_recorded, fingerprint, loads
+from aegis.fingerprints import as_recorded, fingerprint
+from aegis.ledger import LEDGER, Ledger, loads
 from aegis.pack import Pack
 from aegis.render import project_context, render_folder
 from aegis.resolve import Plan, plan_add, plan_remove
@@ -271,7 +272,7 @@ def _take_out(
     """Revert `edit`; and say whether what it had put there was still as it put it.
 
     The same primitives tell: an element still as generated, reverted and applied again,
-    gives back the document (up to formatting: `ledger.fingerprint`, or up to where the
+    gives back the document (up to formatting: `fingerprints.fingerprint`, or up to where the
     owner's own elements moved it: the same lines are taken out); one the owner changed
     does not (the inverse then removes it
     anyway, or, for an element the inverse keeps when changed, does nothing while applying
