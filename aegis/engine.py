@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aegis import __version__, documents, manifest, migrations
+from aegis import __version__, documents, manifest
 from aegis.catalog import Catalog
 from aegis.changes import ChangeSet
 from aegis.confined import ProjectFiles
@@ -370,8 +370,10 @@ def init(
         )
     if tree.original(SECRETS_FILE) is None:
         tree.write(SECRETS_FILE, core_secrets())
+    from aegis.migrations import CORE
+
     ledger = Ledger()
-    ledger.record("core", __version__, (), rendered, [m.id for m in migrations.CORE])
+    ledger.record("core", __version__, (), rendered, [m.id for m in CORE])
     tree.write(LEDGER, ledger.dumps(catalog.position))
     return _add(catalog, tree, components, options, per_pack)
 
