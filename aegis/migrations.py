@@ -129,8 +129,9 @@ class MoveFile(Step):
 @dataclass(frozen=True)
 class RenameSetting(Step):
     """Rename a setting: the field of `Settings` in app/core/config.py, its variable
-    (upper case) in .env.example and .env, and in every `environment:` of the compose file.
-    Where the old name is gone (or the new one is there already) nothing changes."""
+    (upper case) in .env.example and .env, in every `environment:` of the compose file, and
+    its reads in the project's Python code (see `rename_setting_reads`). Where the old name
+    is gone (or the new one is there already) nothing changes."""
 
     old: str
     new: str
@@ -147,6 +148,10 @@ class RenameSetting(Step):
             text = files.read(path)
             if text is not None:
                 files.write(path, rename_environment(text, self.old.upper(), self.new.upper()))
+        for path in files.python_files():
+            text = files.read(path)
+            if text is not None and self.old in text:
+                files.write(path, rename_setting_reads(text, self.old, self.new))
 
     def rewrite(self, record: Record) -> None:
         old, new = self.old.upper(), self.new.upper()
@@ -257,6 +262,47 @@ def run_pending(project: Project, packs: Sequence[Pack]) -> list[str]:
     return ran
 
 
+def run_before_the_ledger(
+    tree: VirtualTree, base: dict[str, str], packs: Sequence[Pack]
+) -> list[str]:
+    """For a project made before the ledger (which ran none): run every migration of the
+    core and of `packs`, each as its own step of the change set, on the project and on
+    `base` (what its version generated), so that the three-way merge that follows compares
+    like with like. `base` is changed in place; return the migrations' names."""
+    ran = []
+    for owner, migrations in [("core", CORE), *((pack.name, pack.migrations) for pack in packs)]:
+        for migration in migrations:
+            name = f"{owner}:{migration.id}"
+            tree.begin(f"migration {name}")
+            migration.run(Files(tree), [])
+            migration.run(TextFiles(base), [])
+            ran.append(name)
+    return ran
+
+
+class TextFiles(Files):
+    """Files held as texts by path (what a released version generated), changed in place."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.texts = texts
+        self.before = {}
+
+    def read(self, path: str) -> str | None:
+        return self.texts.get(path)
+
+    def exists(self, path: str) -> bool:
+        return path in self.texts
+
+    def write(self, path: str, text: str) -> None:
+        self.texts[path] = text
+
+    def delete(self, path: str) -> None:
+        self.texts.pop(path, None)
+
+    def python_files(self) -> list[str]:
+        return sorted(path for path in self.texts if path.endswith(".py"))
+
+
 def _refresh_fingerprints(project: Project, files: Files) -> None:
     """An owned file the migration changed, as generated before, is as generated after."""
     from aegis.fingerprints import as_recorded, fingerprint
@@ -334,6 +380,63 @@ def _field_renamer(old: str, new: str, scope: str | None) -> libcst.CSTTransform
             here = self.classes == ([] if scope is None else [scope])
             if here and isinstance(target, libcst.Name) and target.value == old:
                 return updated.with_changes(target=target.with_changes(value=new))
+            return updated
+
+    return Renamer()
+
+
+def rename_setting_reads(source: str, old: str, new: str) -> str:
+    """`.old` renamed `.new` where it is read from the settings: on `get_settings()`, on a
+    name or attribute called `settings` (or ending in `_settings`), and on `self` inside
+    the class `Settings`. Any other object's `.old` is not a setting and stays."""
+    import libcst
+
+    try:
+        module = libcst.parse_module(source)
+    except libcst.ParserSyntaxError:
+        return source
+    renamed: libcst.Module = module.visit(_setting_read_renamer(old, new))
+    return renamed.code
+
+
+def _is_settings(node: Any, in_settings_class: bool) -> bool:
+    import libcst
+
+    if isinstance(node, libcst.Call):
+        function = node.func
+        name = function.attr if isinstance(function, libcst.Attribute) else function
+        return isinstance(name, libcst.Name) and name.value == "get_settings"
+    name = node.attr if isinstance(node, libcst.Attribute) else node
+    if not isinstance(name, libcst.Name):
+        return False
+    if name.value == "self" and isinstance(node, libcst.Name):
+        return in_settings_class
+    return name.value == "settings" or name.value.endswith("_settings")
+
+
+def _setting_read_renamer(old: str, new: str) -> libcst.CSTTransformer:
+    import libcst
+
+    class Renamer(libcst.CSTTransformer):
+        def __init__(self) -> None:
+            super().__init__()
+            self.classes: list[str] = []
+
+        def visit_ClassDef(self, node: libcst.ClassDef) -> None:
+            self.classes.append(node.name.value)
+
+        def leave_ClassDef(
+            self, original: libcst.ClassDef, updated: libcst.ClassDef
+        ) -> libcst.ClassDef:
+            self.classes.pop()
+            return updated
+
+        def leave_Attribute(
+            self, original: libcst.Attribute, updated: libcst.Attribute
+        ) -> libcst.Attribute:
+            in_settings_class = SETTINGS_CLASS in self.classes
+            if updated.attr.value == old and _is_settings(updated.value, in_settings_class):
+                return updated.with_changes(attr=updated.attr.with_changes(value=new))
             return updated
 
     return Renamer()

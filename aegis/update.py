@@ -105,6 +105,8 @@ def _rebased(
     """The update of a project made before the ledger (`aegis.rebase`)."""
     known = catalog.default_options(pack.name for pack in plan.packs)
     options = {k: v for k, v in {**project.options, **changed}.items() if k in known}
+    base = dict(base)
+    migrations.run_before_the_ledger(tree, base, plan.packs)
     tree.begin("update")
     components = catalog.sort(project.components)
     conflicts = rebase.rebase(catalog, tree, project.name, base, components, options, resolve)

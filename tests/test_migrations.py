@@ -4,12 +4,19 @@ migrations through `aegis update`)."""
 
 from __future__ import annotations
 
+import re
 import string
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aegis.migrations import rename_environment, rename_field, rename_imports, rename_variable
+from aegis.migrations import (
+    rename_environment,
+    rename_field,
+    rename_imports,
+    rename_setting_reads,
+    rename_variable,
+)
 
 CONFIG = '''class Settings(BaseSettings):
     """The settings."""
@@ -97,3 +104,40 @@ def test_imports_of_a_module_and_its_submodules_are_renamed():
         "from . import steady as local\n"
     )
     assert rename_imports(renamed, "app.core.steady", "app.core.constants") == renamed
+
+
+def test_reads_of_a_setting_are_renamed_and_nothing_else():
+    source = """from app.core.config import get_settings, settings
+
+
+class Settings:
+    def wait(self) -> int:
+        return self.probe_timeout * 2
+
+
+class Probe:
+    def __init__(self) -> None:
+        self.probe_timeout = 3  # its own attribute, not a setting
+
+    def wait(self) -> int:
+        return self.probe_timeout + self.app_settings.probe_timeout
+
+
+def seconds(request: Request) -> int:
+    first = get_settings().probe_timeout
+    second = settings.probe_timeout + request.app.state.settings.probe_timeout
+    return first + second + request.probe_timeout + config.get_settings().probe_timeouts
+"""
+    renamed = rename_setting_reads(source, "probe_timeout", "probe_deadline")
+    assert renamed == source.replace(
+        "return self.probe_timeout * 2", "return self.probe_deadline * 2"
+    ).replace("self.app_settings.probe_timeout", "self.app_settings.probe_deadline").replace(
+        "get_settings().probe_timeout\n", "get_settings().probe_deadline\n"
+    ).replace(
+        "settings.probe_timeout + request.app.state.settings.probe_timeout",
+        "settings.probe_deadline + request.app.state.settings.probe_deadline",
+    )
+    # Probe's own attribute (twice) and the request's stay, and so does another name
+    assert re.findall(r"\bprobe_timeout\b", renamed) == ["probe_timeout"] * 3
+    assert rename_setting_reads(renamed, "probe_timeout", "probe_deadline") == renamed
+    assert rename_setting_reads(renamed, "probe_deadline", "probe_timeout") == source

@@ -178,13 +178,19 @@ def test_the_owners_work_survives(tmp_path):
     steady = project / "app/core/probe_steady.py"
     steady.write_text(steady.read_text() + "\nMINE = 2\n")
     mine = project / "app/core/mine.py"
-    mine.write_text("from app.core.probe_steady import LEVEL\n\nTWICE = 2 * LEVEL\n")
+    mine.write_text(
+        "from app.core.config import get_settings\n"
+        "from app.core.probe_steady import LEVEL\n\n"
+        "TWICE = 2 * LEVEL\n"
+        "WAIT = get_settings().probe_timeout\n"
+    )
     assert updated(v2, project)
     for path, text in kept:
         assert text in (project / path).read_text(), f"lost {text!r} in {path}"
     assert not steady.exists(), "the migration moves it"
     assert "MINE = 2" in (project / "app/core/probe_constants.py").read_text()
-    assert mine.read_text().startswith("from app.core.probe_constants import LEVEL\n")
+    assert "from app.core.probe_constants import LEVEL\n" in mine.read_text()
+    assert mine.read_text().endswith("WAIT = get_settings().probe_deadline\n")
     assert "probe_level: int = 2" in (project / "app/core/config.py").read_text()
     assert not updated(v2, project)
 

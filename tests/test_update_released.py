@@ -8,15 +8,19 @@ These tests need the repository's full git history (a shallow clone fails them, 
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from aegis import released, update
+from aegis.catalog import Catalog
 from aegis.errors import UpdateConflict
+from aegis.migrations import Migration, RenameSetting
 from aegis.render import slugify
 from aegis.testing.cases import Case
 from aegis.testing.generated import ensure_environment, lint_and_test
@@ -252,3 +256,69 @@ def test_without_the_recorded_versions_archive_such_a_file_is_a_conflict(
     monkeypatch.setattr("aegis.released.releases_dir", lambda: empty)
     with pytest.raises(UpdateConflict, match="app/core/config.py: the whole file"):
         update.update(CATALOG, project)
+
+
+# -- migrations of a project made before the ledger -----------------------------------------
+
+
+def renamed_everywhere(value: Any, old: str, new: str) -> Any:
+    """`value` (an edit's field) with `old` written `new`, in either case, at any depth."""
+    if isinstance(value, str):
+        return value.replace(old, new).replace(old.upper(), new.upper())
+    if isinstance(value, dict):
+        return {
+            renamed_everywhere(k, old, new): renamed_everywhere(v, old, new)
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return type(value)(renamed_everywhere(item, old, new) for item in value)
+    return value
+
+
+def redis_with_a_renamed_setting(root: Path) -> Catalog:
+    """The catalogue where a newer `redis` calls its setting `redis_dsn` (in its edits and its
+    files) and migrates projects from `redis_url`."""
+    redis = CATALOG["redis"]
+    shutil.copytree(redis.root / "files", root / "files")
+    for path in (root / "files").rglob("*.py"):
+        path.write_text(renamed_everywhere(path.read_text(), "redis_url", "redis_dsn"))
+
+    def edits(options: dict[str, str]) -> list[Any]:
+        return [
+            dataclasses.replace(
+                edit,
+                **{
+                    f.name: renamed_everywhere(getattr(edit, f.name), "redis_url", "redis_dsn")
+                    for f in dataclasses.fields(edit)
+                },
+            )
+            for edit in redis.edits_for(options)
+        ]
+
+    migration = Migration(
+        "dsn", "9.0", "redis_url is now redis_dsn", (RenameSetting("redis_url", "redis_dsn"),)
+    )
+    newer = dataclasses.replace(redis, edits=edits, migrations=(migration,), root=root)
+    return Catalog([newer if pack.name == "redis" else pack for pack in CATALOG])
+
+
+def test_a_project_made_before_the_ledger_runs_every_migration_first(tmp_path):
+    """A 0.1.0 project (as its archive gives it) with the owner's module reading the setting:
+    the migration renames the setting in the project and in what 0.1.0 generated, so the
+    three-way merge sees no change of the owner's, and the owner's code follows the rename."""
+    catalog = redis_with_a_renamed_setting(tmp_path / "newer-redis")
+    project = tmp_path / NAME
+    for path, text in released.generated("0.1.0", ["redis"], {}, NAME).items():
+        (project / path).parent.mkdir(parents=True, exist_ok=True)
+        (project / path).write_text(text)
+    mine = project / "app/core/mine.py"
+    mine.write_text("from app.core.config import get_settings\n\nURL = get_settings().redis_url\n")
+    preview = update.update(catalog, project).changes
+    assert [step.name for step in preview.steps][:1] == ["migration redis:dsn"]
+    preview.apply()
+    assert mine.read_text().endswith("URL = get_settings().redis_dsn\n")
+    made = Workbench(catalog).init(tmp_path / "init", ["redis"], None, NAME)
+    expected = snapshot(made)
+    got = {path: text for path, text in snapshot(project).items() if path != "app/core/mine.py"}
+    assert got == expected, tree_difference(got, expected)
+    assert not update.update(catalog, project).changes
