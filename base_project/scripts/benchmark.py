@@ -8,7 +8,10 @@ time from start-up to the first ready answer.
 Each server is one uvicorn worker without access log, started from the current
 directory with the current environment (`DATABASE_URL`, `REDIS_URL`: what the app
 needs to be ready). The load comes from this process, on the same host: compare the
-ratios, not the absolute figures, between machines.
+ratios, not the absolute figures, between machines. Each endpoint's server CPU time
+per request is reported too: on a busy machine it is steadier than requests/s, and
+the share of a core the load generator used tells whether it, rather than the
+server, set the pace.
 """
 
 import argparse
@@ -23,7 +26,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,10 +62,21 @@ class Result:
     seconds: float
     p50_ms: float
     p99_ms: float
+    server_cpu: float = 0.0
+    client_cpu: float = 0.0
 
     @property
     def rate(self) -> float:
         return self.requests / self.seconds
+
+    @property
+    def server_us(self) -> float:
+        """Server CPU microseconds per request."""
+        return self.server_cpu / max(self.requests, 1) * 1e6
+
+    def share(self, cpu: float) -> float:
+        """`cpu` seconds as a share of one core over the run."""
+        return cpu / self.seconds
 
 
 def free_port() -> int:
@@ -157,10 +171,26 @@ async def load(port: int, path: str, connections: int, seconds: float) -> Result
     )
 
 
-def measure(port: int, path: str, options: argparse.Namespace) -> Result:
+def cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return float(times.user + times.system)
+
+
+def measure(
+    port: int, process: subprocess.Popen[bytes], path: str, options: argparse.Namespace
+) -> Result:
+    """Load `path` after a warm-up; with the CPU time the server and this process
+    spent meanwhile."""
     warm_up = min(2.0, options.duration / 5)
     asyncio.run(load(port, path, options.connections, warm_up))
-    return asyncio.run(load(port, path, options.connections, options.duration))
+    server = psutil.Process(process.pid)
+    server_before, client_before = cpu_seconds(server), time.process_time()
+    result = asyncio.run(load(port, path, options.connections, options.duration))
+    return replace(
+        result,
+        server_cpu=cpu_seconds(server) - server_before,
+        client_cpu=time.process_time() - client_before,
+    )
 
 
 def until_ready(
@@ -187,14 +217,21 @@ def startup_seconds(runs: int) -> tuple[list[float], list[float]]:
 
 
 def report(results: list[Result], bare: Result) -> None:
-    columns = ("req/s", "p50 ms", "p99 ms", "errors", "vs bare")
+    columns = ("req/s", "p50 ms", "p99 ms", "CPU us", "errors", "vs bare")
     print(f"{'endpoint':<16}" + "".join(f"{column:>10}" for column in columns))
     for result in [bare, *results]:
         ratio = result.rate / bare.rate
         print(
             f"{result.name:<16}{result.rate:>10.0f}{result.p50_ms:>10.1f}"
-            f"{result.p99_ms:>10.1f}{result.errors:>10}{ratio:>9.2f}x"
+            f"{result.p99_ms:>10.1f}{result.server_us:>10.0f}{result.errors:>10}"
+            f"{ratio:>9.2f}x"
         )
+    busiest = max([bare, *results], key=lambda result: result.share(result.client_cpu))
+    print(
+        "CPU us: server CPU time per request. The load generator used at most "
+        f"{busiest.share(busiest.client_cpu):.0%} of a core (the server "
+        f"{busiest.share(busiest.server_cpu):.0%}, on {busiest.name})"
+    )
 
 
 def main() -> None:
@@ -219,9 +256,9 @@ def main() -> None:
             paths = [*PROBES, *(path for path in OPTIONAL if get(port, path) == 200)]
             # The bare endpoint before and after the others: a machine whose load
             # drifts during the run skews every ratio less.
-            bare_runs = [measure(bare_port, "/bare", options)]
-            results = [measure(port, path, options) for path in paths]
-            bare_runs.append(measure(bare_port, "/bare", options))
+            bare_runs = [measure(bare_port, bare_process, "/bare", options)]
+            results = [measure(port, process, path, options) for path in paths]
+            bare_runs.append(measure(bare_port, bare_process, "/bare", options))
     bare = Result(
         "bare FastAPI",
         sum(run.requests for run in bare_runs),
@@ -229,6 +266,8 @@ def main() -> None:
         sum(run.seconds for run in bare_runs),
         statistics.mean(run.p50_ms for run in bare_runs),
         statistics.mean(run.p99_ms for run in bare_runs),
+        sum(run.server_cpu for run in bare_runs),
+        sum(run.client_cpu for run in bare_runs),
     )
     print(
         f"{options.connections} connections, {options.duration:g} s per endpoint, "

@@ -26,4 +26,6 @@ def test_the_benchmark_reports_each_endpoint_against_the_bare_one(
     for endpoint in ("bare", "/health/live", "/health/ready"):
         assert re.fullmatch(r"\d+\.\d\dx", rows[endpoint][-1]), result.stdout
         assert rows[endpoint][-2] == "0", result.stdout  # no error answer
+        assert rows[endpoint][-3].isdigit(), result.stdout  # server CPU per request
+    assert re.search(r"load generator used at most \d+% of a core", result.stdout)
     assert "start-up to the first ready answer: " in result.stdout

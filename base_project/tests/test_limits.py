@@ -7,6 +7,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
+from starlette.types import Message
 
 from app.components.backend.main import create_app
 
@@ -78,3 +79,40 @@ def test_validation_errors_do_not_echo_the_input(
     assert str(2**70) not in response.text
     for error in response.json()["detail"]:
         assert set(error) == {"type", "loc", "msg"}
+
+
+async def test_an_http2_body_needs_no_length_header_to_be_limited(
+    set_env: SetEnv,
+) -> None:
+    set_env(max_request_body_bytes=LIMIT)
+    app = with_echo_route(create_app())
+    chunks = [b'{"text": "' + b"x" * 300] * 10
+    received = [
+        {"type": "http.request", "body": chunk, "more_body": n < len(chunks) - 1}
+        for n, chunk in enumerate(chunks)
+    ]
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return received.pop(0)
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "2",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/notes",
+        "raw_path": b"/notes",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"content-type", b"application/json")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+    await app(scope, receive, send)
+    assert sent[0]["type"] == "http.response.start"
+    assert sent[0]["status"] == 413

@@ -133,6 +133,13 @@ def test_a_readiness_report_is_reused_while_fresh(
     assert len(runs) == 3
 
 
+def test_the_probes_are_documented_with_their_models(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path, model in (("/health/live", "Liveness"), ("/health/ready", "Readiness")):
+        answer = paths[path]["get"]["responses"]["200"]["content"]["application/json"]
+        assert answer["schema"] == {"$ref": f"#/components/schemas/{model}"}
+
+
 def test_the_cli_runs_the_readiness_checks_alone(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -39,8 +39,8 @@ def test_owner_route_lands_among_the_new_routers() -> None:
     base, theirs = versions(path)
     mine = edit(
         base,
-        "from app.components.backend.api.probes import router as probes_router\n",
-        "from app.components.backend.api.probes import router as probes_router\n"
+        "from app.components.backend.api.health import router as health_router\n",
+        "from app.components.backend.api.health import router as health_router\n"
         "from app.orders import router as orders_router\n",
     )
     mine = edit(mine, "    health_router,\n", "    health_router,\n    orders_router,\n")

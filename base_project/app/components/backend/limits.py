@@ -12,6 +12,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.core.config import get_settings
 
 LOCATION_PART_CHARACTERS = 64
+BODY_HEADERS = (b"content-length", b"transfer-encoding")
+HTTP_1 = ("1.0", "1.1")
 
 
 class BodyTooLarge(HTTPException):
@@ -24,15 +26,28 @@ class BodyTooLarge(HTTPException):
         )
 
 
+def may_have_body(scope: Scope) -> bool:
+    """Whether the request can carry a body: an HTTP/1 request with neither
+    `Content-Length` nor `Transfer-Encoding` has none (RFC 9112, 6.3); an HTTP/2
+    one needs neither header to have one."""
+    if scope.get("http_version") not in HTTP_1:
+        return True
+    return any(name in BODY_HEADERS for name, _ in scope["headers"])
+
+
 class BodyLimit:
-    """ASGI middleware: 413 for a declared or streamed body over `max_bytes`."""
+    """ASGI middleware: 413 for a declared or streamed body over `max_bytes`.
+
+    A request without a body (most of them: every GET) goes straight through, with
+    no wrapper around its messages.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or not may_have_body(scope):
             await self.app(scope, receive, send)
             return
         declared = Headers(scope=scope).get("content-length", "")

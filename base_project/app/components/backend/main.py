@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from app.components.backend.api.docs import protected_docs
+from app.components.backend.api.probes import install_probes
 from app.components.backend.api.routing import ROUTERS
 from app.components.backend.lifecycle import APP_HOOKS, SHUTDOWN_HOOKS, STARTUP_HOOKS
 from app.components.backend.limits import install_limits
@@ -31,9 +32,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app() -> FastAPI:
-    """Build the application: the request limits, every router of `ROUTERS`, the
-    dashboard, then every hook of `APP_HOOKS` on the app. In production the API docs
-    are for operators only.
+    """Build the application: the request limits, the probes, every router of
+    `ROUTERS`, the dashboard, then every hook of `APP_HOOKS` on the app. In
+    production the API docs are for operators only.
 
     The dashboard is mounted at `DASHBOARD_PATH`, after the API (a Flet app answers
     every path under it); Flet itself is loaded on the first dashboard request.
@@ -50,6 +51,7 @@ def create_app() -> FastAPI:
         redoc_url=None if production else "/redoc",
     )
     install_limits(app)
+    install_probes(app)
     for router in ROUTERS:
         app.include_router(router)
     if production:

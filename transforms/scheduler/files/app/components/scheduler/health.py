@@ -12,7 +12,6 @@ import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
-from app.components.scheduler.jobs import JOBS
 from app.components.scheduler.state import (
     SchedulerState,
     UnreadableState,
@@ -31,6 +30,10 @@ def iso(moment: datetime | None) -> str | None:
 
 def configured_jobs(now: datetime) -> list[dict[str, Any]]:
     """The jobs of `JOBS`, with the next run times their triggers give."""
+    # Imported here: the jobs load APScheduler, which the web server does not need
+    # to start (this check is imported by every process).
+    from app.components.scheduler.jobs import JOBS
+
     return [
         {
             "id": spec.id,

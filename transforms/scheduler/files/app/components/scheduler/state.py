@@ -9,11 +9,16 @@ processes share; the health check reads it back.
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from apscheduler.schedulers.base import BaseScheduler  # type: ignore[import-untyped]
 from pydantic import BaseModel, ValidationError
 
 from app.core.config import get_settings
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.base import (  # type: ignore[import-untyped]
+        BaseScheduler,
+    )
 
 
 class JobState(BaseModel):
@@ -46,7 +51,7 @@ def state_path() -> Path:
 
 
 def capture_state(
-    scheduler: BaseScheduler, started_at: datetime, heartbeat_seconds: float
+    scheduler: "BaseScheduler", started_at: datetime, heartbeat_seconds: float
 ) -> SchedulerState:
     """The live state of `scheduler`, stamped now."""
     return SchedulerState(
