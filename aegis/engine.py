@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aegis import __version__, documents, manifest, migrations
+from aegis import __version__, documents, manifest
 from aegis.catalog import Catalog
 from aegis.changes import ChangeSet
 from aegis.confined import ProjectFiles
 from aegis.edit.base import AnchorNotFound, EditError, Placement
 from aegis.edits import COMPOSE, Edit
 from aegis.errors import InvalidOption, ModifiedFiles, PlanError, TargetExists
-from aegis.ledger import LEDGER, Ledger, as_recorded, fingerprint, loads
+from aegis.fingerprints import as_recorded, fingerprint
+from aegis.ledger import LEDGER, Ledger, loads
 from aegis.pack import Pack
 from aegis.render import project_context, render_folder
 from aegis.resolve import Plan, plan_add, plan_remove
@@ -271,7 +272,7 @@ def _take_out(
     """Revert `edit`; and say whether what it had put there was still as it put it.
 
     The same primitives tell: an element still as generated, reverted and applied again,
-    gives back the document (up to formatting: `ledger.fingerprint`, or up to where the
+    gives back the document (up to formatting: `fingerprints.fingerprint`, or up to where the
     owner's own elements moved it: the same lines are taken out); one the owner changed
     does not (the inverse then removes it
     anyway, or, for an element the inverse keeps when changed, does nothing while applying
@@ -369,8 +370,10 @@ def init(
         )
     if tree.original(SECRETS_FILE) is None:
         tree.write(SECRETS_FILE, core_secrets())
+    from aegis.migrations import CORE
+
     ledger = Ledger()
-    ledger.record("core", __version__, (), rendered, [m.id for m in migrations.CORE])
+    ledger.record("core", __version__, (), rendered, [m.id for m in CORE])
     tree.write(LEDGER, ledger.dumps(catalog.position))
     return _add(catalog, tree, components, options, per_pack)
 

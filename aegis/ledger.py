@@ -16,21 +16,15 @@ the way of the owner's files.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import PurePosixPath
 from typing import Any
 
 from aegis.edits import Edit, edit_from_data
 from aegis.errors import PlanError
-from aegis.pyshape import EARLIER, Form, python_shape
+from aegis.fingerprints import fingerprint
 
 LEDGER = ".aegis/ledger.toml"
-_PYTHON_FENCE = re.compile(r"^(```(?:python|py)[ \t]*\n)(.*?)(^```)", re.M | re.S)
 _HEADER = (
     "# What Aegis applied to this project: each pack's version, the edits it made and a\n"
     "# fingerprint of each file it owns. `aegis remove` and `aegis update` read it.\n"
@@ -151,111 +145,3 @@ def _inline(value: Any) -> Any:
 def _plain(data: dict[str, Any]) -> dict[str, Any]:
     """Edit data without its unset fields (TOML has no null; they take their defaults)."""
     return {key: value for key, value in data.items() if value is not None}
-
-
-# -- fingerprints ----------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=4096)
-def fingerprint(path: str, text: str, form: Form = "3.11") -> str:
-    """A digest of the file's content that a pure formatting change leaves alone.
-
-    Python files: the syntax tree (docstrings with their indentation cleaned) and the text of
-    each comment, so `ruff format` (quotes, line breaks, trailing commas, blank lines) keeps
-    the fingerprint while any change of code or comments changes it. The tree is written as
-    `ast.dump` of Python `form` writes it: 3.11's, whatever the running interpreter, so a
-    project reads the same under every one (`as_recorded` also accepts earlier forms). The
-    project's `pyproject.toml`: without `[tool.aegis]` (Aegis's own). Markdown: the text,
-    with Python code blocks as Python files. TOML and YAML files: the data and the comment
-    lines. Other files: the text. Line endings and a byte order mark never count.
-    """
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
-    kind, shape = _shape(path, text, form)
-    if shape is None:  # does not parse: compare the text
-        kind, shape = "text", text
-    return f"{kind}:{_digest(shape)}"
-
-
-def as_recorded(path: str, text: str, recorded: str) -> bool:
-    """`text` has the fingerprint `recorded`: the one this Aegis records, or one written with
-    an earlier form of `ast.dump` (Aegis 0.2.0 recorded the running interpreter's, so a
-    project it made under 3.12 or 3.13 keeps its files as generated)."""
-    if fingerprint(path, text) == recorded:
-        return True
-    if not recorded.startswith(_PYTHON_KINDS):
-        return False
-    return any(fingerprint(path, text, form) == recorded for form in EARLIER)
-
-
-def _shape(path: str, text: str, form: Form) -> tuple[str, str | None]:
-    if path == "pyproject.toml":
-        return "toml", _pyproject_shape(text)
-    suffix = PurePosixPath(path).suffix
-    if suffix == ".py":
-        return "py", python_shape(text, form)
-    if suffix == ".md":
-        return "md", _markdown_shape(text, form)
-    if suffix == ".toml":
-        return "toml", _toml_shape(text)
-    if suffix in (".yml", ".yaml"):
-        return "yaml", _yaml_shape(text)
-    return "text", text
-
-
-# The kinds of fingerprint whose shape holds a Python syntax tree.
-_PYTHON_KINDS = ("py:", "md:")
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def _markdown_shape(text: str, form: Form) -> str:
-    """The text with each fenced Python block reduced to its shape (`ruff format` formats
-    them too)."""
-
-    def shape(block: re.Match[str]) -> str:
-        code = python_shape(block.group(2), form)
-        return block.group(1) + (block.group(2) if code is None else code) + block.group(3)
-
-    return _PYTHON_FENCE.sub(shape, text)
-
-
-def _comment_lines(text: str) -> str:
-    return "\n".join(line.strip() for line in text.splitlines() if line.strip().startswith("#"))
-
-
-def _toml_shape(text: str) -> str | None:
-    import tomllib
-
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return None
-    return json.dumps(data, default=str) + "\n" + _comment_lines(text)
-
-
-def _pyproject_shape(text: str) -> str | None:
-    """A project's pyproject.toml without `[tool.aegis]`, which Aegis rewrites on every
-    command (version, components, options): it is never the owner's change."""
-    import tomllib
-
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return None
-    tool = data.get("tool")
-    if isinstance(tool, dict):
-        tool.pop("aegis", None)
-    return json.dumps(data, default=str) + "\n" + _comment_lines(text)
-
-
-def _yaml_shape(text: str) -> str | None:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    try:
-        data = list(YAML(typ="safe", pure=True).load_all(text))
-    except YAMLError:
-        return None
-    return json.dumps(data, default=str) + "\n" + _comment_lines(text)

@@ -305,7 +305,7 @@ class TextFiles(Files):
 
 def _refresh_fingerprints(project: Project, files: Files) -> None:
     """An owned file the migration changed, as generated before, is as generated after."""
-    from aegis.ledger import as_recorded, fingerprint
+    from aegis.fingerprints import as_recorded, fingerprint
 
     for record in project.ledger.packs.values():
         for path, mark in list(record.files.items()):

@@ -49,6 +49,16 @@ def render_folder(
     return rendered
 
 
+def verbatim_files(source: Path) -> dict[str, str]:
+    """The files under `source` that are copied as they are (not Jinja templates), keyed by
+    project-relative path."""
+    return {
+        template: (source / template).read_text(encoding="utf-8")
+        for template in _templates(source)
+        if not template.endswith(TEMPLATE_SUFFIX)
+    }
+
+
 def template_targets(source: Path) -> list[str]:
     """The project paths the templates under `source` render to."""
     return [template.removesuffix(TEMPLATE_SUFFIX) for template in _templates(source)]

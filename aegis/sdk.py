@@ -18,6 +18,8 @@ through the entry-point group `aegis.packs` (`sentry = "aegis_sentry.pack:PACK"`
 `aegis.testing` holds them to the same invariants as the built-in ones.
 """
 
+from typing import TYPE_CHECKING
+
 from aegis import anchors
 from aegis.anchors import Declarations, Setting
 from aegis.edit.base import AnchorNotFound, EditError, Placement
@@ -38,8 +40,13 @@ from aegis.edits import (
     YamlEntry,
     YamlListItem,
 )
-from aegis.migrations import Files, Migration, MoveFile, RenameModule, RenameSetting
 from aegis.pack import PACK_API, Option, Options, Pack
+
+if TYPE_CHECKING:
+    from aegis.migrations import Files, Migration, MoveFile, RenameModule, RenameSetting
+
+# Imported when a pack asks for one: most packs declare no migration.
+_MIGRATIONS = {"Files", "Migration", "MoveFile", "RenameModule", "RenameSetting"}
 
 __all__ = [
     "PACK_API",
@@ -73,3 +80,11 @@ __all__ = [
     "YamlListItem",
     "anchors",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name in _MIGRATIONS:
+        from aegis import migrations
+
+        return getattr(migrations, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

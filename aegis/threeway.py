@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from aegis.ledger import fingerprint
+from aegis.fingerprints import fingerprint
 from aegis.merge import merge3
 from aegis.merge.core import Prefer
 

@@ -29,7 +29,8 @@ from aegis.edit.base import EditError
 from aegis.edits import Edit
 from aegis.engine import Outcome, Project, element_key, pack_version
 from aegis.errors import AegisError, InvalidOption, PlanError, UpdateConflict
-from aegis.ledger import LEDGER, as_recorded, fingerprint
+from aegis.fingerprints import as_recorded, fingerprint
+from aegis.ledger import LEDGER
 from aegis.pack import Pack
 from aegis.render import project_context, render_folder
 from aegis.resolve import Plan, plan_add

@@ -5,7 +5,9 @@
 `commands` runs each command interleaved with its floor, the import of the libraries it needs
 (`python -c 'import jinja2, libcst, tomlkit, ruamel.yaml'` for the commands that work on a
 project, `python -c 'import typer'` for `--help` and `version`), and prints both medians and
-their ratio; CPU time (user + system) is the steadier figure on a busy machine.
+their ratio; CPU time (user + system) is the steadier figure on a busy machine. With
+`--baseline DIR` (another checkout), the same command run by that checkout joins each round:
+before and after, back to back.
 `scaling` runs `add` and `diff add` on a fresh project and on a grown one (1000 routers
 registered in `routing.py`, a 2000-line settings module) in the same run and prints the ratio
 of the medians; `huge` times `add worker` on a project whose `routing.py` is 5 MB and reports
@@ -44,11 +46,11 @@ class Sample:
     peak: int  # peak resident memory, KiB
 
 
-def run(command: list[str]) -> Sample:
+def run(command: list[str], env: dict[str, str] = ENV) -> Sample:
     """One run of `command` as a fresh process."""
     start = time.perf_counter()
     process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
     )
     _, _, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
@@ -56,18 +58,24 @@ def run(command: list[str]) -> Sample:
 
 
 def against_floor(
-    command: list[str], floor: list[str], prepare: Callable[[], None], runs: int
-) -> tuple[Sample, Sample]:
-    """Median wall and CPU time of `command` and of `floor`, the runs interleaved so that both
-    see the same load on the machine (the first round warms up)."""
-    found: tuple[list[Sample], list[Sample]] = ([], [])
+    command: list[str],
+    floor: list[str],
+    prepare: Callable[[], None],
+    runs: int,
+    baseline: dict[str, str] | None = None,
+) -> list[Sample]:
+    """Median wall and CPU time of `command`, of `floor`, and with a `baseline` environment
+    of `command` run by another checkout of Aegis; the runs interleaved so that all see the
+    same load on the machine (the first round warms up)."""
+    variants = [(command, ENV), (floor, ENV), *([(command, baseline)] if baseline else [])]
+    found: list[list[Sample]] = [[] for _ in variants]
     for round_ in range(runs + 1):
-        prepare()
-        samples = (run(command), run(floor))
-        if round_:
-            for kept, sample in zip(found, samples, strict=True):
+        for (variant, env), kept in zip(variants, found, strict=True):
+            prepare()
+            sample = run(variant, env)
+            if round_:
                 kept.append(sample)
-    return median(found[0]), median(found[1])
+    return [median(samples) for samples in found]
 
 
 def print_floors(runs: int) -> None:
@@ -159,8 +167,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--part", choices=["commands", "scaling", "huge"], action="append")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout of Aegis (e.g. `git worktree add /tmp/main main`): its "
+        "commands run in the same rounds, for a before/after under the same load",
+    )
     arguments = parser.parse_args()
     runs, parts = arguments.runs, arguments.part or ["commands", "scaling", "huge"]
+    baseline = (
+        {**ENV, "PYTHONPATH": str(arguments.baseline.resolve())} if arguments.baseline else None
+    )
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from aegis.catalog import Catalog
 
@@ -219,13 +236,15 @@ def main() -> None:
         print(
             f"{'':<{width}}  {'wall ms':>7} {'floor':>7} {'ratio':>5}   {'CPU ms':>7} "
             f"{'floor':>7} {'ratio':>5}   floor"
+            + ("      baseline CPU ms ratio" if baseline else "")
         )
         for name, command, floor, prepare in rows:
-            ours, base = against_floor(command, floor, prepare, runs)
+            ours, base, *before = against_floor(command, floor, prepare, runs, baseline)
             print(
                 f"{name:<{width}}  {ours.wall * 1000:7.1f} {base.wall * 1000:7.1f} "
                 f"{ours.wall / base.wall:5.2f}   {ours.cpu * 1000:7.1f} {base.cpu * 1000:7.1f} "
-                f"{ours.cpu / base.cpu:5.2f}   {'typer' if floor is TYPER else 'libraries'}"
+                f"{ours.cpu / base.cpu:5.2f}   {'typer' if floor is TYPER else 'libraries':<9}"
+                + "".join(f"   {b.cpu * 1000:18.1f} {b.cpu / base.cpu:5.2f}" for b in before)
             )
     if "scaling" in parts:
         shutil.copytree(core, grown)

@@ -26,6 +26,15 @@ def pack(name: str, *declared: object, **fields: object) -> Pack:
     )
 
 
+def test_the_packs_aegis_ships_pass_every_check() -> None:
+    """`Catalog.load` leaves the checks out for them: this is where they run."""
+    shipped = list(Catalog.load(installed=False))
+    assert [pack.name for pack in Catalog(shipped)] == [pack.name for pack in shipped]
+    broken = replace(shipped[0], requires=("missing",))
+    with pytest.raises(CatalogError, match="unknown pack `missing`"):
+        Catalog([broken, *shipped[1:]])
+
+
 def test_order_follows_requires_and_integrations_then_names() -> None:
     catalog = Catalog(
         [

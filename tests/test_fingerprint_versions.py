@@ -23,7 +23,8 @@ from typer.testing import CliRunner
 
 from aegis import ledger
 from aegis.cli import app
-from aegis.ledger import LEDGER, as_recorded, fingerprint
+from aegis.fingerprints import as_recorded, fingerprint
+from aegis.ledger import LEDGER
 from aegis.pyshape import python_shape, reference_shape
 from tests.aegis_helpers import CATALOG, allowed_sets, init, snapshot
 from tests.pyshape_sources import NEWER_SOURCES, SOURCES

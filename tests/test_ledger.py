@@ -34,7 +34,8 @@ from aegis.edits import (
     edit_from_data,
 )
 from aegis.errors import ModifiedFiles, PlanError
-from aegis.ledger import LEDGER, Ledger, fingerprint, loads
+from aegis.fingerprints import fingerprint
+from aegis.ledger import LEDGER, Ledger, loads
 from aegis.migrations import Migration, MoveFile, RenameModule, RenameSetting
 from aegis.pack import Origin, Pack
 from aegis.sdk import Setting, anchors
