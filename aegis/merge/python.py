@@ -22,7 +22,10 @@ from aegis.merge.python_items import code, import_from, lines_code, merge_sequen
 
 def merge_python(base: str, mine: str, theirs: str, context: Context) -> str:
     """The merged module; raises `libcst.ParserSyntaxError` if a version does not parse."""
-    b, m, t = (_blank_lines_to_statement(cst.parse_module(text)) for text in (base, mine, theirs))
+    b, m, t = (
+        _blank_lines_to_statement(_explicit_indents(cst.parse_module(text)))
+        for text in (base, mine, theirs)
+    )
     header = merge_choice(
         "the comments at the top", b.header, m.header, t.header, lines_code, context
     )
@@ -32,6 +35,26 @@ def merge_python(base: str, mine: str, theirs: str, context: Context) -> str:
     )
     layout = pick(b, m, t, _layout) or t
     return layout.with_changes(header=header, body=body, footer=footer).code
+
+
+def _explicit_indents(module: cst.Module) -> cst.Module:
+    """The module with each block's indentation written out.
+
+    libcst leaves a block indented by the module's default (which it takes from the first
+    block) as "the default": a node of one version printed in a module whose first block
+    the owner indented otherwise would change its indentation.
+    """
+
+    class Explicit(cst.CSTTransformer):
+        def leave_IndentedBlock(
+            self, original: cst.IndentedBlock, updated: cst.IndentedBlock
+        ) -> cst.IndentedBlock:
+            if updated.indent is None:
+                return updated.with_changes(indent=module.default_indent)
+            return updated
+
+    explicit: cst.Module = module.visit(Explicit())
+    return explicit
 
 
 def _blank_lines_to_statement(module: cst.Module) -> cst.Module:

@@ -280,3 +280,15 @@ def test_imports_both_sides_added_next_to_each_other_stay_sorted() -> None:
     zzz = "\nfrom zzz.api import router as zzz_router\n"
     result = merge3("app/api/routing.py", ROUTING, ROUTING.replace(one, one + zzz), theirs)
     assert one + items + probes + zzz in result.text
+
+
+def test_a_block_the_owner_indented_otherwise_leaves_the_other_blocks_as_they_are() -> None:
+    """libcst takes a module's default indentation from its first block: once the owner
+    re-indents that block, the blocks after it must still be printed as they are written."""
+    base = (
+        "def first() -> int:\n    with opened() as thing:\n        return thing.value\n\n\n"
+        "def second() -> int:\n    return 2\n"
+    )
+    mine = base.replace("    with opened() as thing:\n", "")
+    theirs = base.replace("return 2", "return 3")
+    assert merged(base, mine, theirs) == mine.replace("return 2", "return 3")
