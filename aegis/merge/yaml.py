@@ -35,7 +35,7 @@ def check(text: str) -> None:
     """Raises if `text` does not load (every document of it)."""
     from ruamel.yaml import YAML
 
-    list(YAML(typ="base").load_all(text))
+    list(YAML(typ="base", pure=True).load_all(text))
 
 
 def _document(lines: list[str], start: int, end: int, number: int) -> Chunk:
