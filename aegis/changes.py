@@ -22,12 +22,15 @@ class FileChange:
         return "deleted" if self.after is None else "modified"
 
     def counts(self) -> tuple[int, int]:
+        """The lines added and removed: the `+` and `-` lines of the file's patch, counted
+        from the matcher's opcodes without writing the patch out (every opcode that is not
+        `equal` is in a hunk, whole; hunks add only context)."""
         added = removed = 0
-        for line in _hunk_lines(self):
-            if line.startswith("+"):
-                added += 1
-            elif line.startswith("-"):
-                removed += 1
+        matcher = difflib.SequenceMatcher(None, _lines(self.before), _lines(self.after))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag != "equal":
+                removed += i2 - i1
+                added += j2 - j1
         return added, removed
 
 

@@ -72,13 +72,32 @@ class Journal:
     root_folders: list[str] = field(default_factory=list)  # absolute: a new project's own
 
     def dump(self) -> bytes:
+        """The journal as JSON, the contents in base64.
+
+        The contents are put in after `json.dumps` has laid the rest out, in place of
+        placeholders: base64 needs no escaping, and scanning a big file's contents for
+        characters to escape cost more than the rest of the dump. The text is the same as
+        `json.dumps` of the whole (when a placeholder's text is found anywhere else, e.g. in
+        a path, that is what is used)."""
         data = asdict(self)
         data["format"] = _FORMAT
+        contents: list[str] = []
         for entry in data["entries"]:
             for side in ("before", "after"):
                 if entry[side] is not None:
-                    entry[side] = base64.b64encode(entry[side]).decode("ascii")
-        return json.dumps(data, indent=1).encode()
+                    contents.append(base64.b64encode(entry[side]).decode("ascii"))
+                    entry[side] = f"{_PLACEHOLDER}{len(contents) - 1}"
+        text = json.dumps(data, indent=1)
+        quoted = json.dumps(_PLACEHOLDER)[:-1]  # its opening quote and its text as JSON
+        pieces = text.split(quoted)
+        if len(pieces) != len(contents) + 1:
+            return _dump_whole(data, contents)
+        spliced = [pieces[0]]
+        for index, (content, piece) in enumerate(zip(contents, pieces[1:], strict=True)):
+            number, quote, rest = piece.partition('"')
+            assert number == str(index) and quote
+            spliced += ['"', content, '"', rest]
+        return "".join(spliced).encode()
 
     @classmethod
     def load(cls, raw: bytes) -> Journal:
@@ -92,6 +111,23 @@ class Journal:
                     entry[side] = base64.b64decode(entry[side])
             entries.append(Entry(**entry))
         return cls(entries=entries, **data)
+
+
+# Stands for a content in the journal's text until the content is put in: a NUL starts it,
+# which no path nor command holds.
+_PLACEHOLDER = "\0aegis-journal-content-"
+
+
+def _dump_whole(data: dict[str, object], contents: list[str]) -> bytes:
+    """The journal `data` (with placeholders) as JSON, each content encoded in its place."""
+    entries = data["entries"]
+    assert isinstance(entries, list)
+    for entry in entries:
+        for side in ("before", "after"):
+            value = entry[side]
+            if value is not None:
+                entry[side] = contents[int(value.removeprefix(_PLACEHOLDER))]
+    return json.dumps(data, indent=1).encode()
 
 
 Change = tuple[str, str | None, str | None]  # path, text before, text after

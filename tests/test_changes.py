@@ -5,7 +5,10 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from aegis.changes import ChangeSet
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aegis.changes import ChangeSet, FileChange, _file_patch
 from aegis.tree import VirtualTree
 from tests.aegis_helpers import snapshot
 
@@ -86,3 +89,20 @@ def test_deleting_the_last_file_of_a_folder_removes_the_folder(tmp_path: Path) -
     ChangeSet(tree).apply()
     assert not (tmp_path / "pkg").exists()
     assert (tmp_path / "keep.txt").exists()
+
+
+# Texts of a few kinds of line (repeated ones too, which the matcher treats as popular in
+# a long text), with or without a last newline.
+_LINE = st.sampled_from(["", "a", "b", "x = 1", "    pass", "# c", "\\ z", "+1", "-1"])
+_TEXT = st.lists(_LINE, max_size=300).map("\n".join) | st.none()
+
+
+@settings(max_examples=300, deadline=None)
+@given(before=_TEXT, after=_TEXT)
+def test_counts_are_the_patch_lines(before: str | None, after: str | None) -> None:
+    change = FileChange("f.txt", before, after)
+    body = _file_patch(change).split("\n+++ ", 1)
+    lines = body[1].splitlines()[1:] if len(body) == 2 else []
+    added = sum(line.startswith("+") for line in lines)
+    removed = sum(line.startswith("-") for line in lines)
+    assert change.counts() == (added, removed)

@@ -284,7 +284,7 @@ class PartialModule:
             raise Unsupported("carriage returns, form feeds or tabs in indentation")
         if not text.endswith("\n"):
             raise Unsupported("no newline at the end")
-        with _no_collection():  # the syntax tree is gone before the collector runs again
+        with _no_collection(settle=True):  # the syntax tree is gone before it runs again
             return cls._read(text)
 
     @classmethod
@@ -305,7 +305,7 @@ class PartialModule:
 def open_body(member: Member, what: str) -> Block:
     """The block of a class or function member, cut into members (once)."""
     if member.body is None:
-        with _no_collection():  # the syntax tree is gone before the collector runs again
+        with _no_collection(settle=True):  # the syntax tree is gone before it runs again
             member.body = _open(member, what)
     return member.body
 
@@ -333,16 +333,25 @@ def _open(member: Member, what: str) -> Block:
 
 
 @contextmanager
-def _no_collection() -> Iterator[None]:
+def _no_collection(settle: bool = False) -> Iterator[None]:
     """Pause the cycle collector while a module's syntax tree and members are built: they
     make no cycle to collect, but each pass over their many new objects takes time, and
-    enough passes start a full one over every object of the process."""
+    enough passes start a full one over every object of the process.
+
+    `settle` (a module or a body is cut): the members live as long as the command, so when
+    the collector runs again they are put straight into its oldest generation, which it
+    goes over only in a full pass (the young passes would go over each of them twice, to
+    move them there); unless some objects are frozen already (`gc.freeze`: their owner
+    wants them left alone, and unfreezing would thaw them too)."""
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if collecting:
+            if settle and not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
