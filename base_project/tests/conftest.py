@@ -2,6 +2,7 @@
 `python -m app dev` in a subprocess."""
 
 import fcntl
+import logging
 import socket
 import subprocess
 import threading
@@ -30,6 +31,34 @@ def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+def stream_handlers() -> set[logging.Handler]:
+    """The root logger's handlers that the app's logging set-up installs (pytest's
+    own capture handlers are of other types)."""
+    return {h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler}
+
+
+@pytest.fixture(autouse=True)
+def own_log_handlers() -> Iterator[None]:
+    """The log handlers a test's app or command installs end with the test: their
+    stream (the CLI runner's, say) may be closed by then."""
+    before = stream_handlers()
+    yield
+    for handler in stream_handlers() - before:
+        logging.getLogger().removeHandler(handler)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_log_handlers_after_the_session() -> Iterator[None]:
+    """The app configures logging when it is created (importing the app module does):
+    to the `sys.stderr` of that moment, in a test a stream of pytest's, closed at
+    the end. A record logged later (Flet logs at exit each of its sessions' garbage
+    collection) would print a `--- Logging error ---` traceback; without the app's
+    handlers, Python reports only warnings and errors, on the real stderr."""
+    yield
+    for handler in stream_handlers():
+        logging.getLogger().removeHandler(handler)
 
 
 @pytest.fixture
