@@ -1,13 +1,13 @@
 """Shared fixtures: fresh settings per test, an app client, a live server, and
 `python -m app dev` in a subprocess."""
 
-import fcntl
 import logging
 import socket
 import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -139,31 +139,23 @@ def live_server() -> Iterator[str]:
 
 
 DevRunner = Callable[..., DevRun]
-DEV_LOCK = PROJECT_DIR / "data" / ".dev-tests.lock"
 
 
 @pytest.fixture
 def dev_run() -> Iterator[DevRunner]:
-    """Start `python -m app dev *args` with extra environment variables.
-
-    One test at a time runs `dev`, also when the tests run in parallel: its web
-    server reloads on any change under app/, and a test of reloading changes code
-    there.
-    """
+    """Start `python -m app dev *args` with extra environment variables, in the
+    project directory or in `cwd=` (a copy of the project); stopped at the end."""
     runs: list[DevRun] = []
 
-    def start(*args: str, **env: str) -> DevRun:
-        run = DevRun(args, env)
+    def start(*args: str, cwd: Path = PROJECT_DIR, **env: str) -> DevRun:
+        run = DevRun(args, env, cwd)
         runs.append(run)
         return run
 
-    DEV_LOCK.parent.mkdir(exist_ok=True)
-    with DEV_LOCK.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield start
-        for run in runs:
-            try:
-                run.interrupt()
-            except subprocess.TimeoutExpired:
-                run.process.kill()
-                run.process.wait()
+    yield start
+    for run in runs:
+        try:
+            run.interrupt()
+        except subprocess.TimeoutExpired:
+            run.process.kill()
+            run.process.wait()
