@@ -23,6 +23,24 @@ from tests.operations import OPERATOR_HEADERS, TEST_OPS_TOKEN
 SetEnv = Callable[..., None]
 
 
+PROCESSES_MARKER = "processes"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{PROCESSES_MARKER}: starts the app in processes of its own (seconds); "
+        "such tests run first",
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that start processes first, in their order: in parallel (`make
+    test`, handing out tests one by one), the long ones then end side by side
+    rather than one of them after all the others."""
+    items.sort(key=lambda item: item.get_closest_marker(PROCESSES_MARKER) is None)
+
+
 @pytest.fixture(autouse=True)
 def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Settings are read again in every test, after its environment changes; the

@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "benchmark.py"
 
 
+@pytest.mark.processes
 def test_the_benchmark_reports_each_endpoint_against_the_bare_one(
     tmp_path: Path,
 ) -> None:

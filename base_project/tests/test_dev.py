@@ -124,6 +124,7 @@ def copy_of_the_project(destination: Path) -> Path:
     return destination
 
 
+@pytest.mark.processes
 def test_the_web_server_reloads_on_code_changes_and_stops_on_ctrl_c(
     dev_run: DevRunner, tmp_path: Path
 ) -> None:

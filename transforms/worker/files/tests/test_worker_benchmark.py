@@ -6,12 +6,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.redis_test_db import own_redis_url
 
 PROJECT = Path(__file__).resolve().parent.parent
 WORKER_REDIS_URL = own_redis_url("TEST_WORKER_REDIS_URL", 10)
 
 
+@pytest.mark.processes
 def test_the_worker_benchmark_compares_with_raw_arq() -> None:
     script = PROJECT / "scripts" / "benchmark_worker.py"
     env = {**os.environ, "REDIS_URL": WORKER_REDIS_URL, "PYTHONPATH": str(PROJECT)}
