@@ -224,7 +224,7 @@ def test_make_targets_use_the_project_environment(tmp_path):
     python3."""
     project = init(tmp_path)
     system = "/usr/bin:/bin"
-    in_two = "-m pytest -n auto --maxprocesses 2"  # the suite runs in two processes
+    in_two = "-m pytest -n auto --maxprocesses 2 --maxschedchunk 1"  # two processes
     assert make_dry_run(project, "test", system) == f"python3 {in_two}"
     fake_uv = tmp_path / "bin" / "uv"
     fake_uv.parent.mkdir()

@@ -44,7 +44,7 @@ RELAXED = {
 and the operations token the tests present to the operational endpoints."""
 
 
-PARALLEL = ("-n", "auto", "--maxprocesses", "2")
+PARALLEL = ("-n", "auto", "--maxprocesses", "2", "--maxschedchunk", "1")
 """How a generated project's `make test` runs its suite (pytest-xdist): the same here,
 so that a test that is not safe in parallel fails."""
 

@@ -1,12 +1,13 @@
 """Shared fixtures: fresh settings per test, an app client, a live server, and
 `python -m app dev` in a subprocess."""
 
-import fcntl
+import logging
 import socket
 import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -22,6 +23,24 @@ from tests.operations import OPERATOR_HEADERS, TEST_OPS_TOKEN
 SetEnv = Callable[..., None]
 
 
+PROCESSES_MARKER = "processes"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{PROCESSES_MARKER}: starts the app in processes of its own (seconds); "
+        "such tests run first",
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that start processes first, in their order: in parallel (`make
+    test`, handing out tests one by one), the long ones then end side by side
+    rather than one of them after all the others."""
+    items.sort(key=lambda item: item.get_closest_marker(PROCESSES_MARKER) is None)
+
+
 @pytest.fixture(autouse=True)
 def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Settings are read again in every test, after its environment changes; the
@@ -30,6 +49,34 @@ def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+def stream_handlers() -> set[logging.Handler]:
+    """The root logger's handlers that the app's logging set-up installs (pytest's
+    own capture handlers are of other types)."""
+    return {h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler}
+
+
+@pytest.fixture(autouse=True)
+def own_log_handlers() -> Iterator[None]:
+    """The log handlers a test's app or command installs end with the test: their
+    stream (the CLI runner's, say) may be closed by then."""
+    before = stream_handlers()
+    yield
+    for handler in stream_handlers() - before:
+        logging.getLogger().removeHandler(handler)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_log_handlers_after_the_session() -> Iterator[None]:
+    """The app configures logging when it is created (importing the app module does):
+    to the `sys.stderr` of that moment, in a test a stream of pytest's, closed at
+    the end. A record logged later (Flet logs at exit each of its sessions' garbage
+    collection) would print a `--- Logging error ---` traceback; without the app's
+    handlers, Python reports only warnings and errors, on the real stderr."""
+    yield
+    for handler in stream_handlers():
+        logging.getLogger().removeHandler(handler)
 
 
 @pytest.fixture
@@ -110,31 +157,23 @@ def live_server() -> Iterator[str]:
 
 
 DevRunner = Callable[..., DevRun]
-DEV_LOCK = PROJECT_DIR / "data" / ".dev-tests.lock"
 
 
 @pytest.fixture
 def dev_run() -> Iterator[DevRunner]:
-    """Start `python -m app dev *args` with extra environment variables.
-
-    One test at a time runs `dev`, also when the tests run in parallel: its web
-    server reloads on any change under app/, and a test of reloading changes code
-    there.
-    """
+    """Start `python -m app dev *args` with extra environment variables, in the
+    project directory or in `cwd=` (a copy of the project); stopped at the end."""
     runs: list[DevRun] = []
 
-    def start(*args: str, **env: str) -> DevRun:
-        run = DevRun(args, env)
+    def start(*args: str, cwd: Path = PROJECT_DIR, **env: str) -> DevRun:
+        run = DevRun(args, env, cwd)
         runs.append(run)
         return run
 
-    DEV_LOCK.parent.mkdir(exist_ok=True)
-    with DEV_LOCK.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield start
-        for run in runs:
-            try:
-                run.interrupt()
-            except subprocess.TimeoutExpired:
-                run.process.kill()
-                run.process.wait()
+    yield start
+    for run in runs:
+        try:
+            run.interrupt()
+        except subprocess.TimeoutExpired:
+            run.process.kill()
+            run.process.wait()

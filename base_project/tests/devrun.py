@@ -12,12 +12,15 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 
 class DevRun:
-    """`python -m app dev ARGS` in the project directory: its output, its end."""
+    """`python -m app dev ARGS` in the project directory (or `cwd`, a copy of it, whose
+    `app` package it then runs): its output, its end."""
 
-    def __init__(self, args: tuple[str, ...], env: dict[str, str]) -> None:
+    def __init__(
+        self, args: tuple[str, ...], env: dict[str, str], cwd: Path = PROJECT_DIR
+    ) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "app", "dev", *args],
-            cwd=PROJECT_DIR,
+            cwd=cwd,
             env={**os.environ, **env},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -20,6 +20,7 @@ PATCH_CONTROL = 2
 FLET_FRAME = 0x00  # first byte of a msgpack-encoded Flet protocol frame
 
 
+@pytest.mark.processes
 def test_the_web_app_starts_without_loading_flet() -> None:
     probe = "import sys, app.components.backend.main; print('flet' in sys.modules)"
     result = subprocess.run(

@@ -4,6 +4,7 @@ import asyncio
 import importlib.util
 import io
 import os
+import shutil
 import signal
 import socket
 import time
@@ -17,7 +18,7 @@ from rich.console import Console
 from app.entrypoints import dev
 from app.entrypoints.dev import DevGroup, select
 from app.entrypoints.processes import DEV_PROCESSES, DevProcess
-from tests.devrun import DevRun
+from tests.devrun import PROJECT_DIR, DevRun
 
 DevRunner = Callable[..., DevRun]
 SLEEPER = DevProcess("sleeper", "http.server", ("0", "--bind", "127.0.0.1"))
@@ -113,15 +114,29 @@ def port_is_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def copy_of_the_project(destination: Path) -> Path:
+    """The project's `app` package and top-level files (settings, Alembic's) copied
+    to `destination`, modification times and bytecode included."""
+    shutil.copytree(PROJECT_DIR / "app", destination / "app")
+    for path in PROJECT_DIR.iterdir():
+        if path.is_file():
+            shutil.copy2(path, destination / path.name)
+    return destination
+
+
+@pytest.mark.processes
 def test_the_web_server_reloads_on_code_changes_and_stops_on_ctrl_c(
-    dev_run: DevRunner,
+    dev_run: DevRunner, tmp_path: Path
 ) -> None:
+    # A change to the project's own code would reload the web servers of the other
+    # tests' `dev` runs, which may be running meanwhile: the code changed is a copy's.
+    project = copy_of_the_project(tmp_path)
     port = free_port()
-    run = dev_run("--only", "web", "--port", str(port))
+    run = dev_run("--only", "web", "--port", str(port), cwd=project)
     run.wait_for("web | INFO:     Application startup complete.")
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/openapi.json", timeout=10):
         pass
-    package = Path(__file__).resolve().parents[1] / "app"
+    package = project / "app"
     assert f"Will watch for changes in these directories: ['{package}']" in run.output
     os.utime(package / "__init__.py")  # a code change, as far as the reloader knows
     run.wait_for("web | INFO:     Application startup complete.", count=2)

@@ -167,6 +167,7 @@ def start_ups(fresh_database: str) -> Iterator[StartUps]:
     runner.close()
 
 
+@pytest.mark.processes
 def test_start_up_loads_alembic_only_when_there_is_something_to_migrate(
     start_ups: StartUps,
 ) -> None:

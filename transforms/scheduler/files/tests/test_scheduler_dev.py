@@ -53,6 +53,7 @@ def test_the_scheduler_is_in_the_dev_group() -> None:
     assert DevProcess("scheduler", "app.entrypoints.scheduler") in DEV_PROCESSES
 
 
+@pytest.mark.processes
 def test_heartbeats_do_not_reload_the_web_server(
     dev_run: DevRunner, state_in_project: Path, set_env: SetEnv
 ) -> None:

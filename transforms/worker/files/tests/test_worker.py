@@ -396,6 +396,7 @@ def test_cli_refuses_unknown_tasks_and_bad_json(sync_db: redis.Redis) -> None:
     assert sync_db.dbsize() == 0
 
 
+@pytest.mark.processes
 def test_entrypoint_process_runs_a_queue(sync_db: redis.Redis) -> None:
     runner = CliRunner()
     job_id = runner.invoke(

@@ -4,6 +4,8 @@ import asyncio
 import time
 from collections.abc import Callable
 
+import pytest
+
 from app.components.worker.keys import QUEUE_NAMES
 from app.components.worker.monitor import QueueStatus, all_queue_statuses
 from app.components.worker.pool import close_arq_pool, get_arq_pool
@@ -31,6 +33,7 @@ def test_each_queue_has_its_worker_in_the_dev_group() -> None:
     }
 
 
+@pytest.mark.processes
 def test_the_dev_group_runs_a_live_worker_per_queue(
     dev_run: DevRunner, set_env: SetEnv
 ) -> None:

@@ -68,6 +68,7 @@ def test_production_starts_with_safe_settings(
     assert signing_key() == STRONG
 
 
+@pytest.mark.processes
 def test_the_web_server_process_refuses_a_weak_secret() -> None:
     env = os.environ | {
         "ENVIRONMENT": "production",
