@@ -3,9 +3,10 @@ releases/ gives it), when writing fails: the disk fills up at each operation tha
 in turn (every write, every new file or folder, every hard link, and every one after it: the
 disk stays full), each rename is refused in turn, a file the update must change is
 read-only, and the command is killed at each file operation and then recovered on a full
-disk. Every time: one `Error:` message, the documented exit code (2), no traceback, and the
-project byte for byte as before (files, modes and folders), or, after a kill, exactly as
-before or after.
+disk (marked `crash`, like the other kill tests). Every time: one `Error:` message, the
+documented exit code (2), no traceback, and the project byte for byte as before (files,
+modes and folders), or, after a kill, exactly as before or after. And the fallback where no
+hard link can be made: a full disk then leaves the rollback to the next command.
 
 The failures come from the test-only fault hook of `aegis.confined`, which runs before every
 file operation: a real full disk cannot be made at will without privileges, and the hook
@@ -217,3 +218,28 @@ def test_killed_then_recovered_on_a_full_disk(tmp_path, reference):
 
 def _difference(expected: dict, found: dict) -> list[str]:
     return sorted(k for k in expected.keys() | found.keys() if expected.get(k) != found.get(k))
+
+
+def test_without_hard_links_a_full_disk_leaves_the_undo_to_the_next_command(tmp_path, reference):
+    """Where no hard link can be made (here every one fails with EXDEV, as across file
+    systems), a file is put back from the journal's copy, which needs room: on a full disk
+    the command says it could not put everything back, and the next command, once there is
+    room, finishes the rollback."""
+    project, before, _ = reference
+    target = copy(project, tmp_path / "demo")
+    seen = itertools.count(1)
+
+    def no_links_then_full(operation: str, path: str) -> None:
+        if operation == "link":
+            raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
+        if needs_space(target, operation, path) and next(seen) >= 60:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    code, output = run_with(target, no_links_then_full, "update")
+    assert_one_message(code, output, "no hard links, then a full disk")
+    assert "could not put every file back" in output, output
+    assert "The next aegis command in this project will finish" in output, output
+    code, output = aegis("components", "--path", target)
+    assert code == 0, output
+    assert "rolled it back" in output, output
+    assert modes_and_state(target) == before
