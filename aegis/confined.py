@@ -224,6 +224,39 @@ class ProjectFiles:
             _step("rename", target)
             os.rename(PurePosixPath(source).name, name, src_dir_fd=parent, dst_dir_fd=parent)
 
+    def link(self, source: str, target: str) -> None:
+        """Give the file at `source` a second name, `target` (which must not exist), in any
+        folder of the project: a hard link, so no byte is written. Both folders are reached
+        without following links, and `source` must be a file (never a link: the new name
+        would be the link itself, not what it points to)."""
+        with self._parent(source) as (source_parent, source_name):
+            kind = None if source_parent is None else _kind(source_parent, source_name)
+            if source_parent is None or kind != "file":
+                raise FileNotFoundError(errno.ENOENT, "not a file", source)
+            with self._parent(target) as (target_parent, target_name):
+                assert target_parent is not None
+                _step("link", target)
+                os.link(
+                    source_name,
+                    target_name,
+                    src_dir_fd=source_parent,
+                    dst_dir_fd=target_parent,
+                    follow_symlinks=False,
+                )
+
+    def move(self, source: str, target: str) -> None:
+        """Rename `source` to `target`, in any two folders of the project (one file system:
+        the rename replaces `target` atomically and writes no byte). Both folders are
+        reached without following links."""
+        with self._parent(source) as (source_parent, source_name):
+            assert source_parent is not None
+            with self._parent(target) as (target_parent, target_name):
+                assert target_parent is not None
+                _step("rename", target)
+                os.rename(
+                    source_name, target_name, src_dir_fd=source_parent, dst_dir_fd=target_parent
+                )
+
     def delete(self, path: str) -> None:
         """Delete the file (or link) at `path`; nothing when it is not there."""
         with self._parent(path) as (parent, name):
@@ -265,13 +298,20 @@ class ProjectFiles:
             if kind not in (None, "file"):
                 raise _not_a_file(path, kind, parent, name)
             flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
-            _step("open", path)
             try:
+                _step("open", path)
                 return os.open(name, flags, 0o666, dir_fd=parent)
             except FileNotFoundError:
                 return None
             except OSError as error:
                 raise _access_error(path, "open", error) from None
+
+    def rewrite_open_file(self, fd: int, path: str, data: bytes) -> None:
+        """Make `data` the whole content of the file open as `fd`, found at `path` (the lock
+        file: its holder's record)."""
+        _step("write", path)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, data, 0)
 
     def is_same_file(self, path: str, fd: int) -> bool:
         """True when `path` still names the file open as `fd` (not deleted or replaced)."""

@@ -17,10 +17,11 @@ import json
 import os
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, datetime
 
 from aegis.confined import ProjectFiles
-from aegis.errors import ProjectBusy
+from aegis.errors import FileAccessError, ProjectBusy
 
 STATE_DIR = ".aegis"
 LOCK_PATH = f"{STATE_DIR}/lock"
@@ -90,11 +91,15 @@ class ProjectLock:
                 "command": self.command,
                 "since": datetime.now(UTC).isoformat(timespec="seconds"),
             }
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, (json.dumps(record) + "\n").encode(), 0)
+            # On a full disk the record may not fit: the lock holds all the same, and a
+            # command that waits for it names no holder.
+            with suppress(OSError):
+                self.files.rewrite_open_file(fd, LOCK_PATH, (json.dumps(record) + "\n").encode())
 
-    def release(self) -> None:
-        """Unlock; the last holder (no one else holds it shared) deletes the lock file."""
+    def release(self, keep_file: bool = False) -> None:
+        """Unlock; the last holder (no one else holds it shared) deletes the lock file,
+        unless `keep_file` (it takes the lock again at once: making the file anew would need
+        room on the disk, which recovering must not)."""
         fd, self._fd = self._fd, None
         if fd is None:
             return
@@ -103,7 +108,7 @@ class ProjectLock:
         except BlockingIOError:
             pass  # another reader still holds it: it deletes the file when it is done
         else:
-            if self.files.is_same_file(LOCK_PATH, fd):
+            if not keep_file and self.files.is_same_file(LOCK_PATH, fd):
                 self.files.delete(LOCK_PATH)
                 self.files.remove_folder(STATE_DIR)
         finally:
@@ -113,8 +118,20 @@ class ProjectLock:
 
     def _open(self) -> int:
         for _ in range(100):  # the last holder may remove .aegis/ between two steps
-            self.files.make_folders(STATE_DIR)
-            fd = self.files.open_lock_file(LOCK_PATH)
+            try:
+                created = self.files.make_folders(STATE_DIR)
+            except OSError as error:
+                raise FileAccessError(
+                    f"Could not create {STATE_DIR}/ in {self.files.root} (for the lock): "
+                    f"{error.strerror or error}. Nothing was written. Fix the cause (free "
+                    "space, permissions), then run again."
+                ) from None
+            try:
+                fd = self.files.open_lock_file(LOCK_PATH)
+            except FileAccessError:  # a full disk: no trace of this command stays
+                for folder in reversed(created):
+                    self.files.remove_folder(folder)
+                raise
             if fd is not None:
                 return fd
         raise ProjectBusy(f"Could not create {LOCK_PATH} in {self.files.root}. Run again.")

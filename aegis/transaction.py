@@ -4,22 +4,36 @@
    may be written; note the folders that will be created.
 2. **Journal**: write `.aegis/journal` (each path with its bytes and mode before and after)
    and sync it to disk, before the first change.
-3. **Apply**: each file is written to a new temporary file (random name, created exclusively)
-   and renamed into place; deleted files are unlinked.
-4. **Commit**: `.aegis/journal.<token>.committed` marks the change set as complete; one `syncfs`
-   puts the files and the mark on disk (whatever of them reached the disk before a power
-   loss, the journal has what recovery needs: every file is rewritten from it).
-5. **Clean up**: the journal and the mark are deleted.
+3. **Apply**: each file that exists first gets a second name in `.aegis/`, a hard link
+   `journal.<token>.<n>.before.tmp` (its before state, kept without writing a byte); then it
+   is written to a new temporary file (random name, created exclusively) and renamed into
+   place, or unlinked when the change set deletes it.
+4. **Commit**: `.aegis/journal.<token>.committed` marks the change set as complete; the
+   folders deletions left empty are removed (only now, so that undoing never has to make a
+   folder again); one `syncfs` puts the files and the mark on disk (whatever of them reached
+   the disk before a power loss, the journal has what recovery needs: every file is
+   rewritten from it).
+5. **Clean up**: the before links, the journal and the mark are deleted.
 
 After a crash anywhere, `recover` (run by the next command that opens the project) rolls
 forward a committed journal and rolls back any other, so the project is exactly as before or
 exactly as after. SIGINT and SIGTERM during the apply roll back at once; a write that fails
 (disk full, permissions) too.
+
+Rolling back needs no free space: each file the apply replaced or deleted is put back by
+renaming its before link over it (a rename writes no data), a file it created is unlinked, a
+folder it created removed. Where a hard link is impossible (the file is on another file
+system than `.aegis/`, e.g. a folder of the project that is a mount point; a file system
+without hard links; the protected-hardlinks rule of a file owned by someone else), the file
+is put back from the journal's copy instead, which needs room for that file: on a full disk
+that step fails, the command says so, and the next command finishes the rollback once there
+is room.
 """
 
 from __future__ import annotations
 
 import base64
+import errno
 import json
 import os
 import signal
@@ -43,6 +57,17 @@ from aegis.lock import LOCK_PATH, STATE_DIR, ProjectLock
 JOURNAL = f"{STATE_DIR}/journal"
 _STAGING = "journal.{token}.tmp"
 _MARK = "journal.{token}.committed"
+_BEFORE = "journal.{token}.{index}.before.tmp"  # a hard link to file `index` as it was
+# A hard link cannot be made (then the journal's copy serves instead).
+_NO_LINK = {
+    errno.EXDEV,
+    errno.EPERM,
+    errno.EMLINK,
+    errno.ENOTSUP,
+    errno.EOPNOTSUPP,
+    errno.ENOSYS,
+    errno.ENOENT,
+}
 _FORMAT = 1
 
 
@@ -70,6 +95,9 @@ class Journal:
     entries: list[Entry]
     folders: list[str] = field(default_factory=list)  # created by the apply, top first
     root_folders: list[str] = field(default_factory=list)  # absolute: a new project's own
+    # The entries whose before link this process made (not recorded: after a crash, the
+    # links are found by their names, which hold the journal's random token).
+    kept: set[int] = field(default_factory=set, compare=False)
 
     def dump(self) -> bytes:
         """The journal as JSON, the contents in base64.
@@ -80,6 +108,7 @@ class Journal:
         `json.dumps` of the whole (when a placeholder's text is found anywhere else, e.g. in
         a path, that is what is used)."""
         data = asdict(self)
+        del data["kept"]
         data["format"] = _FORMAT
         contents: list[str] = []
         for entry in data["entries"]:
@@ -201,7 +230,9 @@ def recover(files: ProjectFiles) -> str | None:
         )
         if guard.received is not None:
             raise Interrupted(guard.received, f"stopped after this: {message}")
-    for name in names:  # what an earlier command left before its journal was in place
+    # What an earlier command left before its journal was in place, and the before links
+    # of the journal just finished or undone.
+    for name in names:
         if name.startswith("journal.") and name.endswith((".tmp", ".committed")):
             files.delete(f"{STATE_DIR}/{name}")
     return message
@@ -304,6 +335,7 @@ def _execute(files: ProjectFiles, journal: Journal) -> int | None:
             current = JOURNAL
             files.write_new(_mark(journal), b"", 0o644)
             marked = True
+            _prune_all(files, journal)
             files.sync_all()  # the files and the mark are on disk before the journal goes
         except BaseException as error:
             if not files.exists(JOURNAL):
@@ -359,13 +391,18 @@ def _write_journal(files: ProjectFiles, journal: Journal) -> None:
 def _forward(
     files: ProjectFiles, journal: Journal, index: int, entry: Entry, fresh: bool = False
 ) -> None:
-    """Put the entry's after state in place (`fresh`: first time, no leftovers to check)."""
+    """Put the entry's after state in place (`fresh`: first time, no leftovers to check;
+    the file's before state is first kept as a hard link, and the folders a deletion leaves
+    empty stay until the commit: see `_prune_all`)."""
     temporary = entry.temporary(journal.token, index)
+    if fresh and entry.before is not None:
+        _keep_before(files, journal, index, entry)
     if not fresh:
         files.delete(temporary)
     if entry.after is None:
         files.delete(entry.path)
-        _prune(files, entry.path)
+        if not fresh:
+            _prune(files, entry.path)
         return
     if not fresh and _is(files, entry.path, entry.after, entry.after_mode):
         return
@@ -373,6 +410,23 @@ def _forward(
     if parent.parts:
         files.make_folders(str(parent))
     _replace(files, temporary, entry.path, entry.after, entry.after_mode)
+
+
+def _keep_before(files: ProjectFiles, journal: Journal, index: int, entry: Entry) -> None:
+    """Give the file a second name in `.aegis/` before it is replaced or deleted, so that
+    undoing is a rename. Where a hard link cannot be made, nothing: the undo writes the
+    journal's copy instead."""
+    try:
+        files.link(entry.path, _before(journal, index))
+    except OSError as error:
+        if error.errno not in _NO_LINK:
+            raise
+        return
+    journal.kept.add(index)
+
+
+def _before(journal: Journal, index: int) -> str:
+    return f"{STATE_DIR}/{_BEFORE.format(token=journal.token, index=index)}"
 
 
 def _replace(files: ProjectFiles, temporary: str, path: str, data: bytes, mode: int | None) -> None:
@@ -388,21 +442,32 @@ def _replace(files: ProjectFiles, temporary: str, path: str, data: bytes, mode: 
 
 def _undo(files: ProjectFiles, journal: Journal, recovering: bool = False) -> None:
     """Put every entry back to its before state (whatever was done so far). `recovering`:
-    after a crash, which may have left a temporary file of this journal behind."""
+    after a crash, which may have left a temporary file and before links of this journal
+    behind (in the command itself, only the links it made are its own)."""
     for index in reversed(range(len(journal.entries))):
         entry = journal.entries[index]
         temporary = entry.temporary(journal.token, index)
+        kept = _before(journal, index) if recovering or index in journal.kept else None
         if recovering:
             files.delete(temporary)
         if _is(files, entry.path, entry.before, entry.before_mode):
+            if kept is not None:
+                files.delete(kept)
             continue
         if entry.before is None:
             files.delete(entry.path)
             continue
         parent = PurePosixPath(entry.path).parent
         if parent.parts:
-            files.make_folders(str(parent))
+            files.make_folders(str(parent))  # only when someone removed it since
+        if kept is not None and _is(files, kept, entry.before, entry.before_mode):
+            files.move(kept, entry.path)  # a rename: no byte written
+            continue
+        # No before link (a hard link was impossible, or someone changed it): the
+        # journal's copy, which needs room for the file.
         _replace(files, temporary, entry.path, entry.before, entry.before_mode)
+        if kept is not None:
+            files.delete(kept)
     for folder in reversed(journal.folders):
         files.remove_folder(folder)
 
@@ -418,6 +483,14 @@ def _is(files: ProjectFiles, path: str, data: bytes | None, mode: int | None) ->
     return current == data and files.mode(path) == mode
 
 
+def _prune_all(files: ProjectFiles, journal: Journal) -> None:
+    """Remove the folders the deletions left empty: once the change set is complete (the
+    commit mark is there), so that an undo never has to make a folder again."""
+    for entry in journal.entries:
+        if entry.after is None:
+            _prune(files, entry.path)
+
+
 def _prune(files: ProjectFiles, path: str) -> None:
     """Remove the folders a deletion left empty (never the root, never .aegis)."""
     for parent in PurePosixPath(path).parents[:-1]:
@@ -430,8 +503,12 @@ def _mark(journal: Journal) -> str:
 
 
 def _clean_up(files: ProjectFiles, journal: Journal, marked: bool) -> None:
-    """Delete the journal, and its commit mark when this command made one (the mark's name
-    holds the journal's random token, so a file found there is Aegis's own)."""
+    """Delete the before links this command made (`recover` deletes those of a crashed one
+    with its other leftovers), the journal, and its commit mark when this command made one
+    (the mark's name holds the journal's random token, so a file found there is Aegis's
+    own)."""
+    for index in sorted(journal.kept):
+        files.delete(_before(journal, index))
     files.delete(JOURNAL)
     if marked:
         files.delete(_mark(journal))

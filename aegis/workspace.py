@@ -65,10 +65,10 @@ def open_project(start: Path, command: str, write: bool, say: Say) -> Iterator[P
         else:
             lock.acquire(exclusive=False, on_wait=say)
             while transaction.pending(files):  # recovering needs the lock for itself
-                lock.release()
+                lock.release(keep_file=True)
                 lock.acquire(exclusive=True, on_wait=say)
                 _recover(files, say)
-                lock.release()
+                lock.release(keep_file=True)
                 lock.acquire(exclusive=False, on_wait=say)
         yield files
     finally:

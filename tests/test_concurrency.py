@@ -18,7 +18,7 @@ from aegis.confined import ProjectFiles
 from aegis.errors import BUSY
 from aegis.lock import ProjectLock
 from tests.aegis_helpers import CATALOG, SELECTABLE, init, snapshot, tree_difference
-from tests.test_crash import killed_at
+from tests.crash_helpers import killed_at
 
 pytestmark = pytest.mark.crash
 

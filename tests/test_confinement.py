@@ -62,7 +62,8 @@ def world(tmp_path: Path) -> tuple[Path, Path]:
 
 def test_links_at_the_temporary_names_redirect_nothing(world):
     """An attacker who wins the race: a link to a file outside appears at the name of each
-    temporary file in turn (the journal's and every file's), just before Aegis creates it.
+    temporary file in turn (the journal's, every file's, and the hard link that keeps each
+    file's before state), just before Aegis creates it.
     The command stops there, puts back what it wrote, and neither the link's target nor
     the project changes (the link is left where it was put)."""
     project, outside = world
@@ -72,7 +73,7 @@ def test_links_at_the_temporary_names_redirect_nothing(world):
         planted: list[Path] = []
 
         def plant(operation: str, path: str, number: int = number, seen=seen, planted=planted):
-            if operation == "open" and _is_temporary(path) and next(seen) == number:
+            if operation in ("open", "link") and _is_temporary(path) and next(seen) == number:
                 planted.append(project / path)
                 planted[0].symlink_to(outside / "victim.txt")
 
@@ -106,7 +107,7 @@ def _temporary_files(project: Path) -> list[str]:
     created: list[str] = []
     confined.set_fault_hook(
         lambda operation, path: (
-            created.append(path) if operation == "open" and _is_temporary(path) else None
+            created.append(path) if operation in ("open", "link") and _is_temporary(path) else None
         )
     )
     try:

@@ -18,29 +18,23 @@ core at a time.
 
 from __future__ import annotations
 
-import itertools
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from aegis import confined
-from aegis.cli import app
-from tests.aegis_helpers import CATALOG, SELECTABLE, closure, init, snapshot, tree_difference
+from tests.aegis_helpers import CATALOG, SELECTABLE, closure, init, tree_difference
+from tests.crash_helpers import aegis, in_parallel, killed_at, operations_of, state
 
 pytestmark = pytest.mark.crash
 
-runner = CliRunner()
 AEGIS = str(Path(sys.executable).with_name("aegis"))
-WORKERS = os.cpu_count() or 2
 
 
 def _owned_count(name: str) -> int:
@@ -51,16 +45,6 @@ def _owned_count(name: str) -> int:
 BIGGEST = max(SELECTABLE, key=_owned_count)
 PACKS = [BIGGEST, next(name for name in SELECTABLE if name not in closure([BIGGEST]))]
 NAME = "demo-svc"
-
-
-def state(target: Path) -> dict[str, bytes] | None:
-    """The project's files and folders (a folder as `path/`), None when there is no
-    project folder (or an empty one, which a killed `init` may leave: the next `init`
-    takes it as it is)."""
-    if not target.exists() or not any(target.iterdir()):
-        return None
-    folders = {f"{p.relative_to(target)}/": b"" for p in target.rglob("*") if p.is_dir()}
-    return snapshot(target) | {f: v for f, v in folders.items() if "__pycache__" not in f}
 
 
 @dataclass
@@ -111,84 +95,12 @@ def scenarios(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str],
     return found
 
 
-# -- killing ---------------------------------------------------------------------------
-
-
-def killed_at(args: list[str], point: int) -> int | None:
-    """Run the command in a forked child that SIGKILLs itself at its `point`-th file
-    operation; its exit code, None when it was killed."""
-    pid = os.fork()
-    if pid == 0:
-        code = 99
-        try:  # the child: never returns into pytest
-            counter = itertools.count(1)
-
-            def kill_at_the_point(operation: str, path: str) -> None:
-                if next(counter) == point:
-                    os.kill(os.getpid(), signal.SIGKILL)
-
-            confined.set_fault_hook(kill_at_the_point)
-            code = runner.invoke(app, args).exit_code
-        finally:
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    return None if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-
-
-def in_parallel(tasks: list[Callable[[], None]], scratch: Path) -> list[str]:
-    """Run each task in a forked process of its own, `WORKERS` at a time; the message of
-    each one that failed (an assertion, or anything else)."""
-    scratch.mkdir(parents=True, exist_ok=True)
-    failures: list[str] = []
-    running: dict[int, Path] = {}
-    pending = iter(enumerate(tasks))
-    while True:
-        while len(running) < WORKERS and (item := next(pending, None)) is not None:
-            number, task = item
-            report = scratch / f"failure-{number}.txt"
-            pid = os.fork()
-            if pid == 0:
-                code = 1
-                try:  # the worker: never returns into pytest
-                    task()
-                    code = 0
-                except BaseException:
-                    report.write_text(traceback.format_exc())
-                finally:
-                    os._exit(code)
-            running[pid] = report
-        if not running:
-            return failures
-        pid, status = os.wait()
-        report = running.pop(pid)
-        if status != 0:
-            failures.append(report.read_text() if report.exists() else f"exit status {status}")
-
-
 def count_operations(scenario: Scenario, parent: Path) -> int:
     """The file operations of one run of the scenario that nothing kills."""
     target = scenario.prepare(parent)
-    operations = _operations_of(scenario.args(target))
+    operations = operations_of(scenario.args(target))
     assert state(target) == scenario.after
     return operations
-
-
-def _operations_of(args: list[str]) -> int:
-    """Run the command (it must succeed); how many file operations it made."""
-    seen: list[str] = []
-    confined.set_fault_hook(lambda operation, path: seen.append(operation))
-    try:
-        code, output = aegis(*args)
-    finally:
-        confined.set_fault_hook(None)
-    assert code == 0, output
-    return len(seen)
-
-
-def aegis(*args: str | Path) -> tuple[int, str]:
-    result = runner.invoke(app, [str(a) for a in args])
-    assert "Traceback" not in result.output, result.output
-    return result.exit_code, result.output
 
 
 # -- checking ----------------------------------------------------------------------------
@@ -252,7 +164,7 @@ def test_a_killed_recovery_is_recovered_in_turn(tmp_path, scenarios):
     for first in (points // 2, points - 3):  # mid-apply; after the mark, before clean-up
         target = scenario.prepare(tmp_path / f"count-{first}")
         assert killed_at(scenario.args(target), first) is None
-        recoveries[first] = _operations_of(["components", "--path", str(target)])
+        recoveries[first] = operations_of(["components", "--path", str(target)])
 
     def kill_twice(first: int, second: int) -> Callable[[], None]:
         def task() -> None:
