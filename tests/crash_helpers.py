@@ -19,7 +19,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from aegis import confined
+from aegis import confined, released
 from aegis.cli import app
 from tests.aegis_helpers import snapshot
 
@@ -105,3 +105,15 @@ def aegis(*args: str | Path) -> tuple[int, str]:
     result = runner.invoke(app, [str(a) for a in args])
     assert "Traceback" not in result.output, result.output
     return result.exit_code, result.output
+
+
+def made_by_010(parent: Path, name: str) -> Path:
+    """A project as Aegis 0.1.0 generated it (redis; before the ledger, so an update merges
+    every file three ways), written from `releases/` into `parent / name`."""
+    files = released.generated("0.1.0", ["redis"], {}, name)
+    assert files is not None, "releases/0.1.0.json.xz lacks a redis project"
+    project = parent / name
+    for path, text in files.items():
+        (project / path).parent.mkdir(parents=True, exist_ok=True)
+        (project / path).write_text(text)
+    return project

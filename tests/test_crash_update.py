@@ -25,11 +25,11 @@ from pathlib import Path
 
 import pytest
 
-from aegis import cli, released
+from aegis import cli
 from aegis.catalog import Catalog
 from aegis.testing.workbench import Workbench
 from tests.aegis_helpers import CATALOG, tree_difference
-from tests.crash_helpers import aegis, in_parallel, killed_at, operations_of, state
+from tests.crash_helpers import aegis, in_parallel, killed_at, made_by_010, operations_of, state
 from tests.test_ledger import probe_catalog
 
 pytestmark = pytest.mark.crash
@@ -58,16 +58,6 @@ class Scenario:
         return ["update", *self.flags, "--path", str(target)]
 
 
-def made_by_010(parent: Path) -> Path:
-    files = released.generated("0.1.0", ["redis"], {}, NAME)
-    assert files is not None
-    project = parent / NAME
-    for path, text in files.items():
-        (project / path).parent.mkdir(parents=True, exist_ok=True)
-        (project / path).write_text(text)
-    return project
-
-
 @pytest.fixture(scope="module")
 def scenarios(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Scenario]:
     scratch = tmp_path_factory.mktemp("reference")
@@ -77,7 +67,7 @@ def scenarios(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Scenario]:
     path, old, new = OWNED
     (conflicting / path).write_text((conflicting / path).read_text().replace(old, new))
     sources = {
-        "0.1.0": (made_by_010(scratch / "released"), CATALOG, ()),
+        "0.1.0": (made_by_010(scratch / "released", NAME), CATALOG, ()),
         "migration": (probed, v2, ()),
         "keep-mine": (conflicting, v2, ("--keep-mine",)),
         "take-new": (conflicting, v2, ("--take-new",)),

@@ -25,31 +25,19 @@ from pathlib import Path
 
 import pytest
 
-from aegis import confined, released
+from aegis import confined
 from aegis.errors import USER_ERROR
-from tests.crash_helpers import aegis, in_parallel, killed_at, state
+from tests.crash_helpers import aegis, in_parallel, killed_at, made_by_010, state
 
 NAME = "acme-ledger"
-MADE_BY = ("0.1.0", ["redis"], {})  # before the ledger: every file is merged three ways
 SPACE = ("write", "link", "mkdir")  # and an open that creates a file
-
-
-def made_by_010(parent: Path) -> Path:
-    version, components, options = MADE_BY
-    files = released.generated(version, components, options, NAME)
-    assert files is not None, f"releases/{version}.json.xz lacks {MADE_BY}"
-    project = parent / NAME
-    for path, text in files.items():
-        (project / path).parent.mkdir(parents=True, exist_ok=True)
-        (project / path).write_text(text)
-    return project
 
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict]:
     """The 0.1.0 project, and its state before and after a plain `aegis update`."""
     scratch = tmp_path_factory.mktemp("reference")
-    project = made_by_010(scratch / "before")
+    project = made_by_010(scratch / "before", NAME)
     updated = copy(project, scratch / "after")
     code, output = aegis("update", "--path", updated)
     assert code == 0, output
