@@ -264,7 +264,8 @@ def init(
         *_of_kind(catalog, _split(components), "component", "--components"),
         *_of_kind(catalog, _split(services), "service", "--services"),
     ]
-    if not names and not yes and _interactive():
+    chosen_interactively = not names and not yes and _interactive()
+    if chosen_interactively:
         from aegis import interactive
 
         names, options = interactive.choose(catalog, name, options, _stdout())
@@ -278,7 +279,8 @@ def init(
     with workspace.open_target(target, command, _note) as files:
         outcome = engine.init(catalog, name, files, names, options, force=force)
         outcome.changes.apply(command)
-    _report_plan(outcome)
+    if not chosen_interactively:  # the confirmed plan already said what came along and why
+        _report_plan(outcome)
     _say(f"Created {target} ({len(outcome.changes.changes)} files).", "green")
     if install:
         from aegis.install import install_project

@@ -78,6 +78,8 @@ def test_a_whole_session_with_re_asked_answers(tmp_path: Path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0, transcript(tmp_path)
+    after_confirming = transcript(tmp_path).split("Create it? [y/n] (y): ")[-1]
+    assert "comes too" not in after_confirming, "the confirmed plan said it already"
     assert "()" not in transcript(tmp_path)  # no empty default shown
     expected = init(tmp_path / "same", [CHOSEN.name], {IMPLIED.option_key(OPTION): VALUE}, "demo")
     assert snapshot(tmp_path / "demo") == snapshot(expected)
