@@ -15,6 +15,7 @@ from aegis.transaction import _PLACEHOLDER, Entry, Journal
 def whole(journal: Journal) -> bytes:
     """The journal's text as `json.dumps` of all of it gives it."""
     data = asdict(journal)
+    del data["kept"]  # which before links this process made: not recorded
     data["format"] = 1
     for entry in data["entries"]:
         for side in ("before", "after"):
