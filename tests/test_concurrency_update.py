@@ -21,8 +21,7 @@ import pytest
 from aegis import confined
 from aegis.cli import app
 from aegis.errors import BUSY
-from tests.crash_helpers import aegis, runner, state
-from tests.test_update_failures import made_by_010
+from tests.crash_helpers import aegis, made_by_010, runner, state
 
 pytestmark = pytest.mark.crash
 
@@ -95,7 +94,7 @@ def finish(process: subprocess.Popen[str]) -> tuple[int, str]:
 @pytest.fixture(scope="module")
 def projects(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict]:
     scratch = tmp_path_factory.mktemp("reference")
-    project = made_by_010(scratch / "before")
+    project = made_by_010(scratch / "before", "acme-ledger")
     updated = scratch / "after" / project.name
     shutil.copytree(project, updated)
     code, output = aegis("update", "--path", updated)
