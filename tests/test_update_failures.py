@@ -102,46 +102,43 @@ def test_a_full_disk_at_each_operation_that_needs_room(tmp_path, reference):
     stays full while the command puts the project back), for every N: putting back is
     renames and deletions only."""
     project, before, _ = reference
-    points = operations(project, tmp_path / "count", needs_space)
-    for point in range(1, points + 1):
-        target = copy(project, tmp_path / str(point))
-        seen = itertools.count(1)
-
-        def disk_full(
-            operation: str, path: str, target: Path = target, seen=seen, point: int = point
-        ) -> None:
-            if needs_space(target, operation, path) and next(seen) >= point:
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-        code, output = run_with(target, disk_full, "update")
-        where = f"disk full from operation {point} of {points} that need room"
-        assert_one_message(code, output, where)
-        assert "No space left on device" in output, f"{where}: {output}"
-        assert modes_and_state(target) == before, where
-        shutil.rmtree(target.parent)
+    points = fail_at_each(project, before, tmp_path, needs_space, errno.ENOSPC, stays=True)
     print(f"update on a disk that fills up: each of its {points} operations that need room")
     assert points > 50
 
 
 def test_each_rename_refused_in_turn(tmp_path, reference):
     project, before, _ = reference
-    points = operations(project, tmp_path / "count", lambda _, operation, __: operation == "rename")
+    renames = lambda _, operation, __: operation == "rename"  # noqa: E731
+    points = fail_at_each(project, before, tmp_path, renames, errno.EPERM, stays=False)
+    print(f"update with each of its {points} renames refused in turn")
+    assert points > 20
+
+
+def fail_at_each(project, before, tmp_path, chosen, error, *, stays: bool) -> int:
+    """Update a copy of the project once per operation `chosen` selects, the N-th one
+    failing with `error` (and, when it `stays`, every chosen one after it): each time one
+    message, and the project exactly as before. Returns the number of such operations."""
+    points = operations(project, tmp_path / "count", chosen)
     for point in range(1, points + 1):
         target = copy(project, tmp_path / str(point))
         seen = itertools.count(1)
 
-        def refused(operation: str, path: str, seen=seen, point: int = point) -> None:
-            if operation == "rename" and next(seen) == point:
-                raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+        def fault(
+            operation: str, path: str, target: Path = target, seen=seen, point: int = point
+        ) -> None:
+            if chosen(target, operation, path):
+                number = next(seen)
+                if number == point or (stays and number > point):
+                    raise OSError(error, os.strerror(error))
 
-        code, output = run_with(target, refused, "update")
-        where = f"rename {point} of {points} refused"
+        code, output = run_with(target, fault, "update")
+        where = f"{os.strerror(error)} at chosen operation {point} of {points}"
         assert_one_message(code, output, where)
-        assert "Operation not permitted" in output, f"{where}: {output}"
+        assert os.strerror(error) in output, f"{where}: {output}"
         assert modes_and_state(target) == before, where
         shutil.rmtree(target.parent)
-    print(f"update with each of its {points} renames refused in turn")
-    assert points > 20
+    return points
 
 
 def test_a_read_only_file_the_update_changes_stops_it(tmp_path, reference):
