@@ -7,8 +7,10 @@ it and Prometheus needs no credentials. `METRICS_PORT=0` serves none.
 """
 
 import logging
+import selectors
 import socket
 import threading
+from dataclasses import dataclass, field
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
@@ -19,13 +21,6 @@ from app.core.config import get_settings
 
 logger = logging.getLogger(__name__)
 
-# How long a stop may wait for the serving loop to notice it; the loop wakes this
-# often (prometheus_client's own server wakes every 0.5 s, and every shutdown of a
-# web app, a reload in `dev` included, waited that long).
-STOP_POLL_SECONDS = 0.05
-
-_server: ThreadingWSGIServer | None = None
-
 
 class _QuietHandler(WSGIRequestHandler):
     """No access log: Prometheus scrapes every few seconds."""
@@ -34,7 +29,44 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-def _serve(host: str, port: int) -> ThreadingWSGIServer:
+@dataclass
+class _Serving:
+    """A metrics server and the thread serving it until a byte arrives on `wake`.
+
+    socketserver's own loop notices a stop only at its next poll: every shutdown of a
+    web app (each reload of `dev`, each app a test builds) would wait for it.
+    """
+
+    server: ThreadingWSGIServer
+    wake: tuple[socket.socket, socket.socket] = field(default_factory=socket.socketpair)
+    thread: threading.Thread = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.thread = threading.Thread(
+            target=self._serve, name="metrics-server", daemon=True
+        )
+        self.thread.start()
+
+    def _serve(self) -> None:
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.server, selectors.EVENT_READ)
+            selector.register(self.wake[0], selectors.EVENT_READ)
+            while not any(key.fileobj is self.wake[0] for key, _ in selector.select()):
+                self.server.handle_request()
+
+    def stop(self) -> None:
+        """Wake the serving thread, wait for it, close the sockets."""
+        self.wake[1].send(b"\0")
+        self.thread.join()
+        self.server.server_close()
+        for end in self.wake:
+            end.close()
+
+
+_serving: _Serving | None = None
+
+
+def _serve(host: str, port: int) -> _Serving:
     """The metrics app on `host:port` (IPv4 or IPv6, as `host` resolves), served by a
     daemon thread."""
     family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
@@ -44,41 +76,35 @@ def _serve(host: str, port: int) -> ThreadingWSGIServer:
     server: ThreadingWSGIServer = make_server(
         host, port, make_wsgi_app(), server_class, handler_class=_QuietHandler
     )
-    threading.Thread(
-        target=server.serve_forever,
-        kwargs={"poll_interval": STOP_POLL_SECONDS},
-        name="metrics-server",
-        daemon=True,
-    ).start()
-    return server
+    return _Serving(server)
 
 
 def start_metrics_server(port: int | None = None) -> int | None:
     """Serve `/metrics` on `port` (default `METRICS_PORT`) in a thread; the port served,
     or None when disabled or taken (e.g. by another process of `dev`: a warning)."""
-    global _server
+    global _serving
     settings = get_settings()
     port = settings.metrics_port if port is None else port
-    if _server is not None:
-        return int(_server.server_port)
+    if _serving is not None:
+        return int(_serving.server.server_port)
     if port == 0:
         return None
     try:
-        _server = _serve(settings.host, port)
+        _serving = _serve(settings.host, port)
     except OSError as exc:
         logger.warning("metrics not served: port %s is taken (%s)", port, exc)
         return None
-    logger.info("metrics on http://%s:%s/metrics", settings.host, _server.server_port)
-    return int(_server.server_port)
+    served = int(_serving.server.server_port)
+    logger.info("metrics on http://%s:%s/metrics", settings.host, served)
+    return served
 
 
 def stop_metrics_server() -> None:
     """Stop serving `/metrics` (a later start serves again)."""
-    global _server
-    if _server is not None:
-        _server.shutdown()
-        _server.server_close()
-        _server = None
+    global _serving
+    if _serving is not None:
+        _serving.stop()
+        _serving = None
 
 
 async def serve_metrics() -> None:
