@@ -1,5 +1,9 @@
 """Shared fixtures: fresh settings per test, an app client, a live server, and
-`python -m app dev` in a subprocess."""
+`python -m app dev` in a subprocess.
+
+The app is imported by the fixtures that use it: `make test`'s controlling process
+loads this file too, runs no test, and starts its test processes only once loaded.
+"""
 
 import logging
 import socket
@@ -8,17 +12,16 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-import uvicorn
-from fastapi.testclient import TestClient
 
-from app.components.backend.main import create_app
-from app.core import checks
 from app.core.config import get_settings
-from app.services.system_health import check_cpu, check_disk, check_memory
 from tests.devrun import PROJECT_DIR, DevRun
 from tests.operations import OPERATOR_HEADERS, TEST_OPS_TOKEN
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
 
 SetEnv = Callable[..., None]
 
@@ -117,13 +120,20 @@ def critical_thresholds(set_env: SetEnv) -> None:
 @pytest.fixture
 def system_checks_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Only the core system checks are registered, whatever else the project has."""
+    from app.core import checks
+    from app.services.system_health import check_cpu, check_disk, check_memory
+
     monkeypatch.setattr(checks, "HEALTH_CHECKS", [check_cpu, check_memory, check_disk])
 
 
 @pytest.fixture
-def client() -> Iterator[TestClient]:
+def client() -> Iterator["TestClient"]:
     """A client of a new app, with its lifespan running, sending the operations
     token."""
+    from fastapi.testclient import TestClient
+
+    from app.components.backend.main import create_app
+
     with TestClient(create_app(), headers=OPERATOR_HEADERS) as test_client:
         yield test_client
 
@@ -139,6 +149,10 @@ def free_port() -> int:
 @pytest.fixture
 def live_server() -> Iterator[str]:
     """A real uvicorn server running the app in a thread; yields its base URL."""
+    import uvicorn
+
+    from app.components.backend.main import create_app
+
     port = free_port()
     config = uvicorn.Config(
         create_app(), host="127.0.0.1", port=port, log_level="warning"
