@@ -4,10 +4,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.components.backend.main import create_app
-from app.core import checks
+from app.core import checks, database
 from app.services.database_health import check_database_ready
 
 
@@ -16,8 +17,14 @@ def test_the_database_is_a_readiness_check() -> None:
 
 
 def test_migrations_are_retried_until_the_database_is_there(
-    tmp_path: Path, set_database_url: Callable[[str], None]
+    tmp_path: Path,
+    set_database_url: Callable[[str], None],
+    set_env: Callable[..., None],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # Each probe answers afresh, and the first retries come soon: 0.05 s, 0.1 s, ...
+    set_env(readiness_cache_seconds=0)
+    monkeypatch.setattr(database, "FIRST_RETRY_DELAY", 0.05)
     folder = tmp_path / "data"
     folder.write_text("")  # a file where the database's folder belongs
     set_database_url(f"sqlite:///{folder / 'app.db'}")
