@@ -3,7 +3,9 @@ a project records what was applied this way)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from typing import Any
 
 from aegis.edits import EDIT_TYPES, Edit, edit_from_data
 from tests.aegis_helpers import CATALOG
@@ -39,3 +41,42 @@ def test_the_generic_yaml_edits_too() -> None:
 
 def test_the_catalogue_uses_only_known_types() -> None:
     assert {type(edit).__name__ for edit in every_declared_edit()} <= set(EDIT_TYPES)
+
+
+def _as_dataclass(edit: Edit) -> object:
+    """The same values in a class `dataclass(frozen=True)` writes every method of."""
+    fields = dataclasses.fields(edit)  # type: ignore[arg-type]
+    reference = dataclasses.make_dataclass(
+        type(edit).__qualname__, [(f.name, Any) for f in fields], frozen=True
+    )
+    _REFERENCES.setdefault(type(edit), reference)
+    return _REFERENCES[type(edit)](*(getattr(edit, f.name) for f in fields))
+
+
+_REFERENCES: dict[type, Any] = {}
+
+
+def test_edits_compare_hash_and_print_as_dataclass_writes_them() -> None:
+    """`Edit` writes once the `__eq__`, `__hash__` and `__repr__` that `dataclass` would
+    write into each type: the same results, on every edit of the catalogue and between them."""
+    from aegis.edits import Dependency, Import, ListItem
+
+    edits = [
+        *dict.fromkeys(every_declared_edit()),
+        Import("a.py", "m", "n"),
+        ListItem("a.py", "m", "n"),  # the same values in another type: not equal
+        Import("a.py", "m", "n", "alias"),
+        Dependency("pyproject.toml", "x>=1"),
+        ListItem("a.py", "L", "[1, {'a': 'b'}]"),
+    ]
+    for edit in edits:
+        reference = _as_dataclass(edit)
+        assert repr(edit) == repr(reference)
+        if "__hash__" not in type(edit).__dict__:  # types with a hash of their own keep it
+            assert hash(edit) == hash(reference)
+        assert edit == edit_from_data(json.loads(json.dumps(edit.to_data())))
+        assert edit != object() and (edit == reference) is False  # no-op: other classes
+    for first in edits[::7]:
+        for second in edits:
+            assert (first == second) == (_as_dataclass(first) == _as_dataclass(second))
+            assert (first != second) == (_as_dataclass(first) != _as_dataclass(second))
