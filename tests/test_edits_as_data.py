@@ -4,6 +4,7 @@ a project records what was applied this way)."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from typing import Any
 
@@ -43,21 +44,21 @@ def test_the_catalogue_uses_only_known_types() -> None:
     assert {type(edit).__name__ for edit in every_declared_edit()} <= set(EDIT_TYPES)
 
 
+@functools.cache
+def _reference_type(kind: type[Edit]) -> Any:
+    """A class with the fields of `kind` that `dataclass(frozen=True)` writes every method of
+    (one per type: two instances of it compare as two of `kind` would)."""
+    fields = [(f.name, Any) for f in dataclasses.fields(kind)]  # type: ignore[arg-type]
+    return dataclasses.make_dataclass(kind.__qualname__, fields, frozen=True)
+
+
 def _as_dataclass(edit: Edit) -> object:
-    """The same values in a class `dataclass(frozen=True)` writes every method of."""
-    fields = dataclasses.fields(edit)  # type: ignore[arg-type]
-    reference = dataclasses.make_dataclass(
-        type(edit).__qualname__, [(f.name, Any) for f in fields], frozen=True
-    )
-    _REFERENCES.setdefault(type(edit), reference)
-    return _REFERENCES[type(edit)](*(getattr(edit, f.name) for f in fields))
-
-
-_REFERENCES: dict[type, Any] = {}
+    values = (getattr(edit, f.name) for f in dataclasses.fields(edit))  # type: ignore[arg-type]
+    return _reference_type(type(edit))(*values)
 
 
 def test_edits_compare_hash_and_print_as_dataclass_writes_them() -> None:
-    """`Edit` writes once the `__eq__`, `__hash__` and `__repr__` that `dataclass` would
+    """`_Fields` writes once the `__eq__`, `__hash__` and `__repr__` that `dataclass` would
     write into each type: the same results, on every edit of the catalogue and between them."""
     from aegis.edits import Dependency, Import, ListItem
 
