@@ -13,6 +13,7 @@ these, so everything it does is previewable and invertible. Each is plain data
 from __future__ import annotations
 
 import dataclasses
+import reprlib
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -66,8 +67,30 @@ class Edit:
         raise NotImplementedError
 
 
-@dataclass(frozen=True)
-class Import(Edit):
+class _Fields:
+    """The comparison, hash and repr that `dataclass` would write into each edit type below,
+    written once: it compiles each method it writes, for every type, on every command."""
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, f.name) for f in dataclasses.fields(self))  # type: ignore[arg-type]
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            assert isinstance(other, _Fields)
+            return self._values() == other._values()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    @reprlib.recursive_repr()
+    def __repr__(self) -> str:
+        values = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self))  # type: ignore[arg-type]
+        return f"{self.__class__.__qualname__}({values})"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Import(_Fields, Edit):
     """`from module import name [as alias]` at its sorted place."""
 
     path: str
@@ -96,8 +119,8 @@ class Import(Edit):
         return f"import {self.name} from {self.module}"
 
 
-@dataclass(frozen=True)
-class ListItem(Edit):
+@dataclass(frozen=True, eq=False, repr=False)
+class ListItem(_Fields, Edit):
     """One element of a module-level list such as `HEALTH_CHECKS`."""
 
     path: str
@@ -125,8 +148,8 @@ class ListItem(Edit):
         return f"`{self.item}` in the list `{self.list_name}`"
 
 
-@dataclass(frozen=True)
-class Statement(Edit):
+@dataclass(frozen=True, eq=False, repr=False)
+class Statement(_Fields, Edit):
     """One statement in a scope: `""` (module), `"Class"`, `"function"`, `"Class.method"`."""
 
     path: str
@@ -156,8 +179,8 @@ class Statement(Edit):
         return f"a statement in {where}"
 
 
-@dataclass(frozen=True)
-class ReplaceValue(Edit):
+@dataclass(frozen=True, eq=False, repr=False)
+class ReplaceValue(_Fields, Edit):
     """The value of a module-level assignment goes from `old` to `new`."""
 
     path: str
@@ -186,8 +209,8 @@ class ReplaceValue(Edit):
         return f"the value of `{self.target}`"
 
 
-@dataclass(frozen=True)
-class Dependency(Edit):
+@dataclass(frozen=True, eq=False, repr=False)
+class Dependency(_Fields, Edit):
     """A requirement in `[project].dependencies` (or an optional-dependencies extra)."""
 
     requirement: str
@@ -215,8 +238,8 @@ class Dependency(Edit):
         return f"the dependency `{self.requirement}`"
 
 
-@dataclass(frozen=True)
-class Script(Edit):
+@dataclass(frozen=True, eq=False, repr=False)
+class Script(_Fields, Edit):
     """A console script in `[project.scripts]`."""
 
     name: str
@@ -244,8 +267,8 @@ class Script(Edit):
         return f"the script `{self.name}`"
 
 
-@dataclass(frozen=True)
-class ComposeService(Edit):
+@dataclass(frozen=True, eq=False, repr=False)
+class ComposeService(_Fields, Edit):
     """A service under `services:` in docker-compose.yml.
 
     `inherits` names a top-level extension block (`x-<name>: &<name>`) the service merges
@@ -281,8 +304,8 @@ class ComposeService(Edit):
         return f"the compose service `{self.name}`"
 
 
-@dataclass(frozen=True)
-class ComposeVolume(Edit):
+@dataclass(frozen=True, eq=False, repr=False)
+class ComposeVolume(_Fields, Edit):
     """A named volume under the top-level `volumes:`."""
 
     name: str
@@ -313,8 +336,8 @@ class ComposeVolume(Edit):
         return f"the compose volume `{self.name}`"
 
 
-@dataclass(frozen=True)
-class ComposeDependsOn(Edit):
+@dataclass(frozen=True, eq=False, repr=False)
+class ComposeDependsOn(_Fields, Edit):
     """`service` (or an extension block such as `x-app`) depends on `dependency`, with a
     start condition."""
 
@@ -344,8 +367,8 @@ class ComposeDependsOn(Edit):
         return f"`{self.service}` depending on `{self.dependency}`"
 
 
-@dataclass(frozen=True)
-class TextBlock(Edit):
+@dataclass(frozen=True, eq=False, repr=False)
+class TextBlock(_Fields, Edit):
     """A managed block in a text file (.env.example, Makefile, README.md); with `region`,
     one in the middle of the file, at the region's marker line (the README's layout)."""
 
@@ -379,8 +402,8 @@ class TextBlock(Edit):
         return f"the managed block `{self.key}`" if self.key else "its managed block"
 
 
-@dataclass(frozen=True)
-class ComposeEnvironment(Edit):
+@dataclass(frozen=True, eq=False, repr=False)
+class ComposeEnvironment(_Fields, Edit):
     """One variable in a service's `environment:` mapping (e.g. a URL inside compose).
 
     `service` may also name a top-level extension block (`x-app`), shared by every service
@@ -412,8 +435,8 @@ class ComposeEnvironment(Edit):
         return f"`{self.variable}` in the environment of `{self.service}`"
 
 
-@dataclass(frozen=True)
-class EnvSecret(Edit):
+@dataclass(frozen=True, eq=False, repr=False)
+class EnvSecret(_Fields, Edit):
     """`KEY=<random>` in the project's git-ignored `.env`, generated when `KEY` is not set.
 
     `nbytes` random bytes, URL-safe base64. A value already there (the owner's, or one made
@@ -450,8 +473,8 @@ class EnvSecret(Edit):
         return f"the generated secret `{self.key}`"
 
 
-@dataclass(frozen=True)
-class YamlEntry(Edit):
+@dataclass(frozen=True, eq=False, repr=False)
+class YamlEntry(_Fields, Edit):
     """`key: value` in the mapping at the key path `at` of any YAML file (`()`: the root),
     e.g. a service container of a CI workflow: `("jobs", "test", "services")`."""
 
@@ -487,8 +510,8 @@ class YamlEntry(Edit):
         return f"`{self.key}` in `{'.'.join(self.at) or '(document)'}`"
 
 
-@dataclass(frozen=True)
-class YamlListItem(Edit):
+@dataclass(frozen=True, eq=False, repr=False)
+class YamlListItem(_Fields, Edit):
     """One item of the list at the key path `at` of any YAML file, e.g. a resource of a
     `kustomization.yaml`: `YamlListItem(path, ("resources",), "worker.yaml")`."""
 

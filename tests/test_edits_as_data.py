@@ -3,7 +3,10 @@ a project records what was applied this way)."""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
+from typing import Any
 
 from aegis.edits import EDIT_TYPES, Edit, edit_from_data
 from tests.aegis_helpers import CATALOG
@@ -39,3 +42,42 @@ def test_the_generic_yaml_edits_too() -> None:
 
 def test_the_catalogue_uses_only_known_types() -> None:
     assert {type(edit).__name__ for edit in every_declared_edit()} <= set(EDIT_TYPES)
+
+
+@functools.cache
+def _reference_type(kind: type[Edit]) -> Any:
+    """A class with the fields of `kind` that `dataclass(frozen=True)` writes every method of
+    (one per type: two instances of it compare as two of `kind` would)."""
+    fields = [(f.name, Any) for f in dataclasses.fields(kind)]  # type: ignore[arg-type]
+    return dataclasses.make_dataclass(kind.__qualname__, fields, frozen=True)
+
+
+def _as_dataclass(edit: Edit) -> object:
+    values = (getattr(edit, f.name) for f in dataclasses.fields(edit))  # type: ignore[arg-type]
+    return _reference_type(type(edit))(*values)
+
+
+def test_edits_compare_hash_and_print_as_dataclass_writes_them() -> None:
+    """`_Fields` writes once the `__eq__`, `__hash__` and `__repr__` that `dataclass` would
+    write into each type: the same results, on every edit of the catalogue and between them."""
+    from aegis.edits import Dependency, Import, ListItem
+
+    edits = [
+        *dict.fromkeys(every_declared_edit()),
+        Import("a.py", "m", "n"),
+        ListItem("a.py", "m", "n"),  # the same values in another type: not equal
+        Import("a.py", "m", "n", "alias"),
+        Dependency("pyproject.toml", "x>=1"),
+        ListItem("a.py", "L", "[1, {'a': 'b'}]"),
+    ]
+    for edit in edits:
+        reference = _as_dataclass(edit)
+        assert repr(edit) == repr(reference)
+        if "__hash__" not in type(edit).__dict__:  # types with a hash of their own keep it
+            assert hash(edit) == hash(reference)
+        assert edit == edit_from_data(json.loads(json.dumps(edit.to_data())))
+        assert edit != object() and (edit == reference) is False  # no-op: other classes
+    for first in edits[::7]:
+        for second in edits:
+            assert (first == second) == (_as_dataclass(first) == _as_dataclass(second))
+            assert (first != second) == (_as_dataclass(first) != _as_dataclass(second))

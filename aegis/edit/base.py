@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from itertools import compress, count
+from operator import is_not
 
 Rank = tuple[int, ...]
 
@@ -40,11 +43,16 @@ class Placement:
 def insertion_index(identities: Sequence[str], placement: Placement, default: int) -> int:
     """After the last sibling ranked lower; else before the first ranked higher;
     else `default`."""
-    ranks = [placement.rank_of(identity) for identity in identities]
-    lower = [i for i, rank in enumerate(ranks) if rank is not None and rank < placement.rank]
-    if lower:
-        return lower[-1] + 1
-    for i, rank in enumerate(ranks):
-        if rank is not None and rank > placement.rank:
+    ranks = list(map(placement.rank_of, identities))
+    # Most siblings of a grown block are the owner's or the core's, without a rank: the
+    # ranked ones are picked out without a Python step for each of the others.
+    ranked = list(compress(count(), map(partial(is_not, None), ranks)))
+    for i in reversed(ranked):
+        lower = ranks[i]
+        if lower is not None and lower < placement.rank:
+            return i + 1
+    for i in ranked:
+        higher = ranks[i]
+        if higher is not None and higher > placement.rank:
             return i
     return default

@@ -420,6 +420,7 @@ def replace_value(module: Module, target: str, old: str, new: str) -> Module:
 
 
 _DIGITS = re.compile(r"(\d+)")
+_ASCII_DIGIT = re.compile(r"[0-9]")
 
 
 # Sort keys: natural order of a text (numbers by value), of an imported name, of an import.
@@ -626,8 +627,19 @@ def _first_later(imports: list[_FromImport], module_name: str, key: _ImportKey) 
     """The index of the first import statement that sorts after `key`, the key of a
     statement importing from `module_name`."""
     target = module_name.lower()
+    # Before the first digit of either (ASCII) name, natural order is plain order: a name
+    # that differs from the target there is placed without finding where (a grown module
+    # imports from a thousand modules that share the target's package).
+    plain = _digits_start(target) if target.isascii() else 0
     for index, name, parts in imports:
         lower = name.lower()
+        if lower.isascii():
+            digit = _ASCII_DIGIT.search(lower, 0, plain)
+            before = plain if digit is None else digit.start()
+            if lower[:before] != target[:before]:
+                if lower > target:
+                    return index
+                continue
         at = _common_prefix(lower, target)
         differ = at < min(len(lower), len(target))
         if differ and not lower[at].isdigit() and not target[at].isdigit():
@@ -637,6 +649,12 @@ def _first_later(imports: list[_FromImport], module_name: str, key: _ImportKey) 
         elif _import_key(name, parts[0]) > key:
             return index
     return None
+
+
+def _digits_start(text: str) -> int:
+    """Where the first ASCII digit of `text` is (its length when it has none)."""
+    digit = _ASCII_DIGIT.search(text)
+    return len(text) if digit is None else digit.start()
 
 
 def _common_prefix(left: str, right: str) -> int:

@@ -52,3 +52,40 @@ def test_anchor_not_found_message_is_the_description() -> None:
     error = AnchorNotFound("the list `HEALTH_CHECKS`")
     assert isinstance(error, EditError)
     assert str(error) == "the list `HEALTH_CHECKS`" and error.what == str(error)
+
+
+def _insertion_index_by_definition(
+    identities: list[str], placement: Placement, default: int
+) -> int:
+    """The rules as written: after the last sibling ranked lower; else before the first
+    ranked higher; else `default`."""
+    ranks = [placement.rank_of(identity) for identity in identities]
+    lower = [i for i, rank in enumerate(ranks) if rank is not None and rank < placement.rank]
+    if lower:
+        return lower[-1] + 1
+    for i, rank in enumerate(ranks):
+        if rank is not None and rank > placement.rank:
+            return i
+    return default
+
+
+@given(
+    identities=st.lists(st.sampled_from([f"e{i}" for i in range(12)]), max_size=40),
+    ranks=st.dictionaries(
+        st.sampled_from([f"e{i}" for i in range(12)]),
+        st.lists(st.integers(0, 3), max_size=2).map(tuple),  # () too: a rank that is falsy
+        max_size=12,
+    ),
+    rank=st.lists(st.integers(0, 3), max_size=2).map(tuple),
+    default=st.integers(0, 40),
+)
+def test_insertion_index_follows_its_definition(
+    identities: list[str], ranks: dict[str, tuple[int, ...]], rank: tuple[int, ...], default: int
+) -> None:
+    """The index found by picking out the ranked siblings is the rules' index, whether no
+    sibling, some or all have a rank (no rank at all: the default, unchanged)."""
+    placement = Placement(rank, ranks.get)
+    expected = _insertion_index_by_definition(identities, placement, default)
+    assert insertion_index(identities, placement, default) == expected
+    if not any(identity in ranks for identity in identities):
+        assert expected == default

@@ -14,7 +14,7 @@ from typing import Any
 
 import libcst as cst
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from aegis import documents
@@ -383,10 +383,19 @@ def test_the_cut_is_libcst_s(source: str) -> None:
 # -- pieces of the partial path --------------------------------------------------------
 
 
-@given(
-    st.from_regex(r"[a-z_]{1,3}(\.[a-z0-9_]{1,6}){0,3}", fullmatch=True),
-    st.lists(st.from_regex(r"[a-zA-Z_]{1,3}(\.[a-zA-Z0-9_]{1,6}){0,3}", fullmatch=True)),
+# Module names with digits and letters, ASCII or not (`²` is a digit to `str.isdigit` and
+# none to ASCII; `K`, the Kelvin sign, lowers to an ASCII `k`), often sharing a package.
+_NAME_PART = r"[a-zA-Z_\u00e9\u212a]{1,3}(\.[a-zA-Z0-9_\u00e9\u00b2\u0663]{1,6}){0,3}"
+_MODULE_NAMES = st.one_of(
+    st.from_regex(_NAME_PART, fullmatch=True),
+    st.from_regex(r"app\.api\.[a-z_]{0,3}[0-9]{0,3}[a-z_]{0,2}", fullmatch=True),
 )
+
+
+@given(_MODULE_NAMES, st.lists(_MODULE_NAMES))
+@example("app.api.a9", ["app.api.a10", "app.api.a8", "app.api.b", "app.api.a9x"])
+@example("app.api.feature_10", ["app.api.feature_9", "app.api.feature_0010", "app.api.f"])
+@example("app.api.x\u00b2", ["app.api.x\u00b3", "app.api.x1", "app.api.\u212a"])
 def test_the_quick_import_order_is_the_natural_order(module: str, others: list[str]) -> None:
     imports = [(index, name, [("x", None)]) for index, name in enumerate(others)]
     key = py._import_key(module, ("y", None))
