@@ -40,6 +40,7 @@ class Catalog:
                     f"one from {_source(pack)}. Uninstall one of them."
                 )
             found[pack.name] = pack
+        self.shipped = shipped
         if not shipped:
             _check_declarations(found)
         self._packs = {name: found[name] for name in _canonical_order(found)}

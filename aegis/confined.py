@@ -163,7 +163,7 @@ class ProjectFiles:
         if not path:
             fd = self.root_fd()
             return [] if fd is None else os.listdir(fd)
-        with self._folder(path) as fd:
+        with self._folder(path) as (fd, _):
             return [] if fd is None else os.listdir(fd)
 
     # -- writing (each one a single step a crash can stop between) ------------------------
@@ -283,7 +283,7 @@ class ProjectFiles:
 
     def sync_folder(self, folder: str) -> None:
         """Make the renames and deletes in `folder` durable."""
-        with self._folder(folder) as fd:
+        with self._folder(folder) as (fd, _):
             if fd is not None:
                 _step("fsync", folder or ".")
                 os.fsync(fd)
@@ -358,21 +358,10 @@ class ProjectFiles:
             for kept in [f for f in self._kept if not folder or f"{f}/".startswith(f"{folder}/")]:
                 os.close(self._kept.pop(kept))
 
-    @contextmanager
-    def _folder(self, folder: str) -> Iterator[int | None]:
-        """A descriptor of `folder` (relative, "" for the root), or None when missing."""
-        with self._walk(folder, _parts(folder)) as fd:
-            yield fd
-
-    @contextmanager
-    def _walk(self, path: str, parts: list[str]) -> Iterator[int | None]:
-        """A descriptor of the folder `parts` (of `path`), or None when missing."""
-        opened: list[int] = []
-        try:
-            yield self._open_folder(path, parts, opened)
-        finally:
-            for descriptor in opened:
-                os.close(descriptor)
+    def _folder(self, folder: str) -> _Walk:
+        """`with` it: a descriptor of `folder` (relative, "" for the root), or None when
+        missing, and ""."""
+        return _Walk(self, folder, _parts(folder), "")
 
     def _open_folder(self, folder: str, parts: list[str], opened: list[int]) -> int | None:
         fd = self.root_fd()
@@ -401,14 +390,43 @@ class ProjectFiles:
             fd = child
         return fd
 
-    @contextmanager
-    def _parent(self, path: str) -> Iterator[tuple[int | None, str]]:
+    def _parent(self, path: str) -> _Walk:
+        """`with` it: a descriptor of the folder of `path` (None when missing) and the name
+        of `path` in it."""
         parts = _parts(path)
         if path.startswith("/") or not parts:
             raise OutsideProject(f"`{path}` is not a path inside the project.")
         _check_part(path, parts[-1])
-        with self._walk(path, parts[:-1]) as fd:
-            yield fd, parts[-1]
+        return _Walk(self, path, parts[:-1], parts[-1])
+
+
+class _Walk:
+    """The descriptor of a folder and a name in it, for a `with` block; the descriptors
+    opened on the way (none while folders are kept open) are closed after it. A class rather
+    than a `contextmanager` generator: a transaction enters thousands of them."""
+
+    __slots__ = ("_files", "_path", "_parts", "_name", "_opened")
+
+    def __init__(self, files: ProjectFiles, path: str, parts: list[str], name: str) -> None:
+        self._files = files
+        self._path = path
+        self._parts = parts
+        self._name = name
+        self._opened: list[int] = []
+
+    def __enter__(self) -> tuple[int | None, str]:
+        try:
+            return self._files._open_folder(self._path, self._parts, self._opened), self._name
+        except BaseException:
+            self._close()
+            raise
+
+    def __exit__(self, *_: object) -> None:
+        self._close()
+
+    def _close(self) -> None:
+        for descriptor in self._opened:
+            os.close(descriptor)
 
 
 def _parts(path: str) -> list[str]:

@@ -69,6 +69,21 @@ def test_every_dependency_the_catalogue_declares_is_refused_as_a_name(tmp_path: 
             validate_project_name(name, CATALOG, tmp_path)
 
 
+def test_the_shipped_catalogue_declares_nothing_outside_the_installed_closure() -> None:
+    """The shipped catalogue's names are the closure alone: what it declares must be in it
+    (if not, run scripts/dependency-names.py). Any other catalogue adds what it declares."""
+    from aegis.catalog import Catalog
+    from aegis.names import _declared, _installed_closure, dependency_names
+    from tests.aegis_helpers import CATALOG
+
+    assert CATALOG.shipped
+    assert _declared(CATALOG) <= _installed_closure()
+    assert dependency_names(CATALOG) == _installed_closure()
+    built = Catalog(list(CATALOG))
+    assert not built.shipped
+    assert dependency_names(built) == _declared(built) | _installed_closure()
+
+
 def test_a_long_name_that_fits_is_accepted(tmp_path: Path) -> None:
     name = "a" * 200
     code, output = aegis("init", name, "-o", tmp_path, "--yes")

@@ -1,6 +1,7 @@
 """Fingerprints known ahead of time (`aegis/known_fingerprints.txt`): every file Aegis ships
-as it is has one, each is the one computed, and any change to the text or to the code that
-computes fingerprints makes the entry miss instead of answering wrong."""
+as it is has one, and so has each template that does not use the project's name, rendered
+with every choice of options; each is the one computed, and any change to the text or to the
+code that computes fingerprints makes the entry miss instead of answering wrong."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 from aegis import fingerprints
 from aegis.fingerprints import computed, fingerprint, known_key
-from aegis.render import verbatim_files
+from aegis.render import project_context, render_folder, verbatim_files
 from aegis.resources import base_project_dir
 from tests.aegis_helpers import CATALOG
 
@@ -20,6 +21,16 @@ SHIPPED = [
     for source in [base_project_dir(), *(pack.files_dir for pack in CATALOG)]
     if source.is_dir()
     for path, text in verbatim_files(source).items()
+]
+
+# Each template rendered for two names, with every choice of options.
+RENDERED = [
+    (path, (text, render_folder(source, project_context("another-project", options))[path]))
+    for options in CATALOG.option_variants()
+    for source in [base_project_dir(), *(pack.files_dir for pack in CATALOG)]
+    if source.is_dir()
+    for path, text in render_folder(source, project_context("demo", options)).items()
+    if path not in verbatim_files(source)
 ]
 
 
@@ -46,6 +57,19 @@ def test_each_known_fingerprint_is_the_computed_one() -> None:
         assert fingerprint(path, text) == computed(path, text), path
         kinds.add(computed(path, text).split(":")[0])
     assert {"py", "yaml", "text"} <= kinds
+
+
+def test_each_template_that_does_not_use_the_name_is_known_once_rendered() -> None:
+    alike = [(path, one) for path, (one, other) in RENDERED if one == other]
+    assert {"conftest.py", ".gitignore"} <= {path for path, _ in alike}
+    for path, text in alike:
+        assert known_key(path, text) in fingerprints._known(), "run scripts/fingerprint-table.py"
+        assert fingerprints._known()[known_key(path, text)] == computed(path, text), path
+    named = [path for path, (one, other) in RENDERED if one != other]
+    assert "README.md" in named
+    for path, (one, other) in RENDERED:
+        if one != other:
+            assert known_key(path, one) not in fingerprints._known(), path
 
 
 def test_a_changed_text_is_computed(fresh_algorithm: None) -> None:
