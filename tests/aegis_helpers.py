@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import signal
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -78,3 +79,9 @@ def migrated(
     for _ in range(runs):
         Workbench(catalog).migrate(project, migration)
     return snapshot(project)
+
+
+def interruptible() -> None:
+    """For a spawned command, before it starts: Ctrl-C at its terminal interrupts it, even
+    when this suite runs in the background, where SIGINT is ignored and children inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from aegis import cli, install
 from aegis.errors import INSTALL_FAILED
-from tests.aegis_helpers import init, snapshot
+from tests.aegis_helpers import init, interruptible, snapshot
 
 AEGIS = str(Path(sys.executable).parent / "aegis")
 NOWHERE = "http://127.0.0.1:9/simple"  # the discard port: nothing listens there
@@ -101,6 +101,7 @@ def test_ctrl_c_while_installing_says_the_project_is_there(
         env={**os.environ, **silent_index, "TERM": "xterm"},
         encoding="utf-8",
         use_poll=True,  # select() fails on descriptors above 1023
+        preexec_fn=interruptible,
         timeout=60,
     )
     child.expect_exact("Creating .venv (uv): done.")

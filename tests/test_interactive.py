@@ -13,7 +13,7 @@ from pathlib import Path
 import pexpect
 
 from aegis.edits import ComposeService
-from tests.aegis_helpers import CATALOG, init, snapshot
+from tests.aegis_helpers import CATALOG, init, interruptible, snapshot
 
 AEGIS = str(Path(sys.executable).parent / "aegis")
 ENV = {**os.environ, "NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "200"}
@@ -36,6 +36,7 @@ def spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
         env=ENV,
         encoding="utf-8",
         use_poll=True,  # select() fails on descriptors above 1023
+        preexec_fn=interruptible,
         timeout=30,
         dimensions=(50, 200),
     )
