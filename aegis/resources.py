@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aegis.pack import Pack
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -20,6 +25,11 @@ def transforms_dir() -> Path:
 
 def base_project_dir() -> Path:
     return _locate("base_project")
+
+
+def template_folders(packs: Iterable[Pack]) -> list[Path]:
+    """The core's template folder, then that of each of `packs` that has files."""
+    return [base_project_dir(), *(pack.files_dir for pack in packs if pack.files_dir.is_dir())]
 
 
 def releases_dir() -> Path:

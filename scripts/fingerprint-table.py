@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 from aegis.catalog import Catalog  # noqa: E402
 from aegis.fingerprints import KNOWN, computed, known_key  # noqa: E402
 from aegis.render import project_context, render_folder, verbatim_files  # noqa: E402
-from aegis.resources import base_project_dir  # noqa: E402
+from aegis.resources import template_folders  # noqa: E402
 
 HEADER = (
     "# The ledger fingerprint of each file Aegis ships as it is (and of each template that\n"
@@ -30,11 +30,9 @@ HEADER = (
 
 def shipped_verbatim() -> list[tuple[str, str]]:
     """Each file the core and the built-in packs copy as it is: (path, text)."""
-    sources = [base_project_dir(), *(pack.files_dir for pack in Catalog.load(installed=False))]
     return [
         (path, text)
-        for source in sources
-        if source.is_dir()
+        for source in template_folders(Catalog.load(installed=False))
         for path, text in verbatim_files(source).items()
     ]
 
@@ -43,12 +41,9 @@ def rendered_without_name() -> list[tuple[str, str]]:
     """Each Jinja template whose text is the same whatever the project's name, rendered with
     every combination of options: (path, text)."""
     catalog = Catalog.load(installed=False)
-    sources = [base_project_dir(), *(pack.files_dir for pack in catalog)]
     found = []
     for options in catalog.option_variants():
-        for source in sources:
-            if not source.is_dir():
-                continue
+        for source in template_folders(catalog):
             one, other = (render_folder(source, project_context(n, options)) for n in NAMES)
             verbatim = verbatim_files(source)
             found += [(p, t) for p, t in one.items() if p not in verbatim and other[p] == t]

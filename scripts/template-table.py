@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from aegis.catalog import Catalog  # noqa: E402
 from aegis.render import COMPILED, compiled_entries  # noqa: E402
-from aegis.resources import base_project_dir  # noqa: E402
+from aegis.resources import template_folders  # noqa: E402
 
 ABOUT = (
     "The Python source Jinja compiles each template Aegis ships to, by a digest of its name, "
@@ -27,11 +27,9 @@ ABOUT = (
 
 
 def main() -> None:
-    sources = [base_project_dir(), *(pack.files_dir for pack in Catalog.load(installed=False))]
     entries = {
         key: compiled
-        for source in sources
-        if source.is_dir()
+        for source in template_folders(Catalog.load(installed=False))
         for key, compiled in compiled_entries(source).items()
     }
     table = {"about": ABOUT, "templates": dict(sorted(entries.items()))}

@@ -18,10 +18,10 @@ from aegis.render import (
     project_context,
     render_folder,
 )
-from aegis.resources import base_project_dir
+from aegis.resources import base_project_dir, template_folders
 from tests.aegis_helpers import CATALOG
 
-SOURCES = [base_project_dir(), *(p.files_dir for p in CATALOG if p.files_dir.is_dir())]
+SOURCES = template_folders(CATALOG)
 JINJA_SOURCES = [source for source in SOURCES if any(source.rglob("*.jinja"))]
 
 

@@ -13,13 +13,12 @@ import pytest
 from aegis import fingerprints
 from aegis.fingerprints import computed, fingerprint, known_key
 from aegis.render import project_context, render_folder, verbatim_files
-from aegis.resources import base_project_dir
+from aegis.resources import template_folders
 from tests.aegis_helpers import CATALOG
 
 SHIPPED = [
     (path, text)
-    for source in [base_project_dir(), *(pack.files_dir for pack in CATALOG)]
-    if source.is_dir()
+    for source in template_folders(CATALOG)
     for path, text in verbatim_files(source).items()
 ]
 
@@ -27,8 +26,7 @@ SHIPPED = [
 RENDERED = [
     (path, (text, render_folder(source, project_context("another-project", options))[path]))
     for options in CATALOG.option_variants()
-    for source in [base_project_dir(), *(pack.files_dir for pack in CATALOG)]
-    if source.is_dir()
+    for source in template_folders(CATALOG)
     for path, text in render_folder(source, project_context("demo", options)).items()
     if path not in verbatim_files(source)
 ]
