@@ -233,7 +233,9 @@ class Project:
                 placement = Placement((position, index), ranks.get(edit.anchor(), {}).get)
                 if revert:
                     before = document.text()
-                    document.content, pristine = _take_out(pack, edit, path, placement, document)
+                    document.content, pristine = _take_out(
+                        pack, edit, path, placement, document, before
+                    )
                     if not pristine:
                         changed.append((edit, path))
                     if (edit.fresh_value or not pristine) and keep(edit):
@@ -267,9 +269,15 @@ def pack_version(pack: Pack) -> str:
 
 
 def _take_out(
-    pack: Pack, edit: Edit, path: str, placement: Placement, document: documents.Document
+    pack: Pack,
+    edit: Edit,
+    path: str,
+    placement: Placement,
+    document: documents.Document,
+    before: str,
 ) -> tuple[Any, bool]:
-    """Revert `edit`; and say whether what it had put there was still as it put it.
+    """Revert `edit` from `document` (whose text is `before`); and say whether what it had
+    put there was still as it put it.
 
     The same primitives tell: an element still as generated, reverted and applied again,
     gives back the document (up to formatting: `fingerprints.fingerprint`, or up to where the
@@ -280,7 +288,6 @@ def _take_out(
     A value made anew on every run (a generated secret) goes with its pack."""
     if edit.fresh_value:
         return _run(pack, edit, path, placement, document.content, True), True
-    before = document.text()
     content = _run(pack, edit, path, placement, document.content, True)
     document.content = content
     reverted = document.text()
