@@ -152,8 +152,10 @@ class Project:
         self._edited.clear()
 
     def _close(self, path: str) -> None:
+        """Take `path` out of the open documents, and print it, unless `flush` printed it
+        and nothing used it since (every edit reaches its document through `_document`)."""
         document = self._open.pop(path, None)
-        if document is not None:
+        if document is not None and path in self._edited:
             self._print(path, document)
 
     def _print(self, path: str, document: documents.Document) -> None:
