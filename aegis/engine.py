@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from aegis.errors import InvalidOption, ModifiedFiles, PlanError, TargetExists
 from aegis.fingerprints import as_recorded, fingerprint
 from aegis.ledger import LEDGER, Ledger, loads
 from aegis.pack import Pack
+from aegis.plain import Plain
 from aegis.render import project_context, render_folder
 from aegis.resolve import Plan, plan_add, plan_remove
 from aegis.resources import base_project_dir
@@ -33,8 +33,7 @@ SECRETS_FILE = ".env"
 COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", COMPOSE)
 
 
-@dataclass
-class Outcome:
+class Outcome(Plain, frozen=False):
     """What a command would do: the plan it followed and the resulting changes."""
 
     plan: Plan

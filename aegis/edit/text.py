@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from aegis.edit.base import AnchorNotFound, EditError, Placement, insertion_index
+from aegis.plain import Plain
 
 _MARKERS = {
     "hash": ("# aegis:{which} {key}", r"# aegis:{which} (\S+)"),
@@ -25,8 +25,7 @@ _MARKERS = {
 }
 
 
-@dataclass(frozen=True)
-class _Block:
+class _Block(Plain):
     key: str
     start: int  # offset of the begin line
     end: int  # offset just after the end line (and its newline)
