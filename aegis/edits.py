@@ -423,11 +423,9 @@ class EnvSecret(Plain, Edit):
         return self.key
 
     def apply(self, doc: Any, placement: Placement, pack: str) -> Any:
-        import secrets
-
         from aegis.edit import text
 
-        return text.add_secret(doc, self.key, secrets.token_urlsafe(self.nbytes))
+        return text.add_secret(doc, self.key, text.random_token(self.nbytes))
 
     def revert(self, doc: Any, pack: str) -> Any:
         from aegis.edit import text

@@ -378,19 +378,13 @@ def init(
 
 
 def core_secrets() -> str:
-    """The new project's `.env`: a random value for each of the core's secrets (32 bytes
-    from os.urandom, URL-safe base64, as `secrets.token_urlsafe`, which is slower to
-    import)."""
-    import base64
-    import os
-
+    """The new project's `.env`: a random value (32 bytes) for each of the core's secrets."""
     from aegis.anchors import CORE_SECRETS
     from aegis.edit import text
 
     content = ""
     for key in CORE_SECRETS:
-        value = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
-        content = text.add_secret(content, key, value)
+        content = text.add_secret(content, key, text.random_token(32))
     return content
 
 

@@ -157,6 +157,15 @@ def _assigns(text: str, key: str) -> bool:
     return re.search(rf"^[ \t]*(export[ \t]+)?{re.escape(key)}[ \t]*=", text, re.M) is not None
 
 
+def random_token(nbytes: int) -> str:
+    """`nbytes` bytes from `os.urandom`, URL-safe base64 without padding: what
+    `secrets.token_urlsafe` gives, without importing `secrets` (and `hmac` behind it)."""
+    import base64
+    import os
+
+    return base64.urlsafe_b64encode(os.urandom(nbytes)).rstrip(b"=").decode("ascii")
+
+
 def add_secret(text: str, key: str, value: str) -> str:
     """Append `KEY=value` under a marker line, unless the text already sets `key`.
 
