@@ -112,6 +112,18 @@ def test_a_field_without_a_default_after_one_with_is_refused() -> None:
             second: int
 
 
+def test_frozen_and_mutable_fields_do_not_mix() -> None:
+    with pytest.raises(TypeError):
+
+        class Thawed(Frozen, frozen=False):  # type: ignore[misc]
+            more: int = 0
+
+    with pytest.raises(TypeError):
+
+        class Hardened(Mutable):  # type: ignore[misc]
+            more: int = 0
+
+
 def test_fields_replace_and_asdict() -> None:
     value = Frozen("a", ("x",), {"k": 1})
     assert fields(value) == fields(Frozen) == ("name", "items", "extra", "note")
