@@ -4,6 +4,10 @@ hashing, repr, immutability, `replace`, `fields` and `asdict`."""
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -162,3 +166,30 @@ def test_the_catalogue_packs_compare_and_print_as_dataclasses() -> None:
         assert repr(value) == repr(reference)
         assert hash(value) == hash(reference)
         assert value == replace(value) and value is not replace(value)
+
+
+def test_init_and_add_load_no_module_that_declares_a_dataclass(tmp_path: Path) -> None:
+    """Each `dataclass` compiles its methods at import, on every command: the modules that
+    `init` and `add` load declare none (their value classes are `Plain`)."""
+    code = (
+        "import sys; from aegis import cli\n"
+        "for args in (['init', 'p', '-o', sys.argv[1], '-c', 'worker', '-s', 'auth'],"
+        " ['add', 'kubernetes', '-p', sys.argv[1] + '/p']):\n"
+        "    try: cli.app(args)\n"
+        "    except SystemExit as exit: assert not exit.code, exit.code\n"
+        "print(' '.join(name for name in sys.modules if name.startswith('aegis')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    loaded = out.stdout.splitlines()[-1].split()
+    assert "aegis.edits" in loaded and "aegis.engine" in loaded
+    declaring = [
+        f"{name}.{value.__qualname__}"
+        for name in loaded
+        for value in vars(importlib.import_module(name)).values()
+        if isinstance(value, type)
+        and value.__module__ == name
+        and "__dataclass_fields__" in value.__dict__
+    ]
+    assert declaring == []
