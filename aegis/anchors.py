@@ -34,7 +34,6 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -53,6 +52,7 @@ from aegis.edits import (
     TextBlock,
     YamlEntry,
 )
+from aegis.plain import Plain
 
 Declaration = Edit | Iterable[Edit]
 Declarations = Iterable[Declaration]
@@ -143,8 +143,7 @@ def cli_group(module: str, name: str) -> tuple[Import, ListItem]:
 # -- settings ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(Plain):
     """One setting: a `Settings` field and its documented line in `.env.example`.
 
     `name` is the field (the environment variable is its upper-case form); `doc` one

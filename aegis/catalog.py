@@ -12,13 +12,13 @@ import heapq
 import importlib.util
 import itertools
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from functools import cache, cached_property
 from pathlib import Path
 
 from aegis.edit.base import Rank
 from aegis.errors import CatalogError, InvalidOption, UnknownComponent
 from aegis.pack import KINDS, PACK_API, Option, Options, Origin, Pack
+from aegis.plain import replace
 from aegis.resources import transforms_dir
 
 RankTable = dict[tuple[str, ...], dict[str, Rank]]

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from aegis.plain import Plain
 from aegis.tree import Step, VirtualTree
 
 
-@dataclass(frozen=True)
-class FileChange:
+class FileChange(Plain):
     path: str
     before: str | None
     after: str | None

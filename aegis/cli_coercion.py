@@ -11,7 +11,6 @@ own adapter. Paths keep Typer's checks and messages (`coerce_cli_path`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -46,7 +45,6 @@ def _list_item(annotation: Any) -> Any:
     return get_args(annotation)[0] if get_origin(annotation) is list else None
 
 
-@dataclass(frozen=True)
 class _Plain(RuntimeParam):
     """Values of plain types, converted as Typer's adapters convert them."""
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from aegis.errors import PlanError
+from aegis.plain import Plain
 
 BOM = "\ufeff"
 
@@ -59,8 +59,7 @@ def render(kind: str, document: Any) -> str:
     return text
 
 
-@dataclass
-class Document:
+class Document(Plain, frozen=False):
     """A parsed file: `content` is what the edits work on (libcst, tomlkit, ruamel or str).
 
     A file whose every line ends in CRLF is edited with LF endings and gets CRLF back; a

@@ -12,13 +12,11 @@ these, so everything it does is previewable and invertible. Each is plain data
 
 from __future__ import annotations
 
-import dataclasses
-import reprlib
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from aegis.edit import identity as ids
 from aegis.edit.base import Placement
+from aegis.plain import Plain
 
 PYPROJECT = "pyproject.toml"
 COMPOSE = "docker-compose.yml"
@@ -32,6 +30,7 @@ class Edit:
 
     path: str
     document: ClassVar[str]
+    _fields: ClassVar[tuple[str, ...]]  # those of each edit type (`aegis.plain`)
     # True for edits of a file that may be missing: the engine then starts from an empty
     # file, and deletes the file when the edits leave it empty.
     creates_file: ClassVar[bool] = False
@@ -46,7 +45,7 @@ class Edit:
 
     def to_data(self) -> dict[str, Any]:
         """The edit as plain data (JSON- and TOML-friendly)."""
-        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+        fields = {name: getattr(self, name) for name in self._fields}
         return {"edit": type(self).__name__, **fields}
 
     def anchor(self) -> tuple[str, ...]:
@@ -67,30 +66,7 @@ class Edit:
         raise NotImplementedError
 
 
-class _Fields:
-    """The comparison, hash and repr that `dataclass` would write into each edit type below,
-    written once: it compiles each method it writes, for every type, on every command."""
-
-    def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, f.name) for f in dataclasses.fields(self))  # type: ignore[arg-type]
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            assert isinstance(other, _Fields)
-            return self._values() == other._values()
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    @reprlib.recursive_repr()
-    def __repr__(self) -> str:
-        values = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self))  # type: ignore[arg-type]
-        return f"{self.__class__.__qualname__}({values})"
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class Import(_Fields, Edit):
+class Import(Plain, Edit):
     """`from module import name [as alias]` at its sorted place."""
 
     path: str
@@ -119,8 +95,7 @@ class Import(_Fields, Edit):
         return f"import {self.name} from {self.module}"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class ListItem(_Fields, Edit):
+class ListItem(Plain, Edit):
     """One element of a module-level list such as `HEALTH_CHECKS`."""
 
     path: str
@@ -148,8 +123,7 @@ class ListItem(_Fields, Edit):
         return f"`{self.item}` in the list `{self.list_name}`"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Statement(_Fields, Edit):
+class Statement(Plain, Edit):
     """One statement in a scope: `""` (module), `"Class"`, `"function"`, `"Class.method"`."""
 
     path: str
@@ -179,8 +153,7 @@ class Statement(_Fields, Edit):
         return f"a statement in {where}"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class ReplaceValue(_Fields, Edit):
+class ReplaceValue(Plain, Edit):
     """The value of a module-level assignment goes from `old` to `new`."""
 
     path: str
@@ -209,8 +182,7 @@ class ReplaceValue(_Fields, Edit):
         return f"the value of `{self.target}`"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Dependency(_Fields, Edit):
+class Dependency(Plain, Edit):
     """A requirement in `[project].dependencies` (or an optional-dependencies extra)."""
 
     requirement: str
@@ -238,8 +210,7 @@ class Dependency(_Fields, Edit):
         return f"the dependency `{self.requirement}`"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Script(_Fields, Edit):
+class Script(Plain, Edit):
     """A console script in `[project.scripts]`."""
 
     name: str
@@ -267,8 +238,7 @@ class Script(_Fields, Edit):
         return f"the script `{self.name}`"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class ComposeService(_Fields, Edit):
+class ComposeService(Plain, Edit):
     """A service under `services:` in docker-compose.yml.
 
     `inherits` names a top-level extension block (`x-<name>: &<name>`) the service merges
@@ -304,8 +274,7 @@ class ComposeService(_Fields, Edit):
         return f"the compose service `{self.name}`"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class ComposeVolume(_Fields, Edit):
+class ComposeVolume(Plain, Edit):
     """A named volume under the top-level `volumes:`."""
 
     name: str
@@ -336,8 +305,7 @@ class ComposeVolume(_Fields, Edit):
         return f"the compose volume `{self.name}`"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class ComposeDependsOn(_Fields, Edit):
+class ComposeDependsOn(Plain, Edit):
     """`service` (or an extension block such as `x-app`) depends on `dependency`, with a
     start condition."""
 
@@ -367,8 +335,7 @@ class ComposeDependsOn(_Fields, Edit):
         return f"`{self.service}` depending on `{self.dependency}`"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class TextBlock(_Fields, Edit):
+class TextBlock(Plain, Edit):
     """A managed block in a text file (.env.example, Makefile, README.md); with `region`,
     one in the middle of the file, at the region's marker line (the README's layout)."""
 
@@ -402,8 +369,7 @@ class TextBlock(_Fields, Edit):
         return f"the managed block `{self.key}`" if self.key else "its managed block"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class ComposeEnvironment(_Fields, Edit):
+class ComposeEnvironment(Plain, Edit):
     """One variable in a service's `environment:` mapping (e.g. a URL inside compose).
 
     `service` may also name a top-level extension block (`x-app`), shared by every service
@@ -435,8 +401,7 @@ class ComposeEnvironment(_Fields, Edit):
         return f"`{self.variable}` in the environment of `{self.service}`"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class EnvSecret(_Fields, Edit):
+class EnvSecret(Plain, Edit):
     """`KEY=<random>` in the project's git-ignored `.env`, generated when `KEY` is not set.
 
     `nbytes` random bytes, URL-safe base64. A value already there (the owner's, or one made
@@ -458,11 +423,9 @@ class EnvSecret(_Fields, Edit):
         return self.key
 
     def apply(self, doc: Any, placement: Placement, pack: str) -> Any:
-        import secrets
-
         from aegis.edit import text
 
-        return text.add_secret(doc, self.key, secrets.token_urlsafe(self.nbytes))
+        return text.add_secret(doc, self.key, text.random_token(self.nbytes))
 
     def revert(self, doc: Any, pack: str) -> Any:
         from aegis.edit import text
@@ -473,8 +436,7 @@ class EnvSecret(_Fields, Edit):
         return f"the generated secret `{self.key}`"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class YamlEntry(_Fields, Edit):
+class YamlEntry(Plain, Edit):
     """`key: value` in the mapping at the key path `at` of any YAML file (`()`: the root),
     e.g. a service container of a CI workflow: `("jobs", "test", "services")`."""
 
@@ -510,8 +472,7 @@ class YamlEntry(_Fields, Edit):
         return f"`{self.key}` in `{'.'.join(self.at) or '(document)'}`"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class YamlListItem(_Fields, Edit):
+class YamlListItem(Plain, Edit):
     """One item of the list at the key path `at` of any YAML file, e.g. a resource of a
     `kustomization.yaml`: `YamlListItem(path, ("resources",), "worker.yaml")`."""
 

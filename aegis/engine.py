@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from aegis.errors import InvalidOption, ModifiedFiles, PlanError, TargetExists
 from aegis.fingerprints import as_recorded, fingerprint
 from aegis.ledger import LEDGER, Ledger, loads
 from aegis.pack import Pack
+from aegis.plain import Plain
 from aegis.render import project_context, render_folder
 from aegis.resolve import Plan, plan_add, plan_remove
 from aegis.resources import base_project_dir
@@ -33,8 +33,7 @@ SECRETS_FILE = ".env"
 COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", COMPOSE)
 
 
-@dataclass
-class Outcome:
+class Outcome(Plain, frozen=False):
     """What a command would do: the plan it followed and the resulting changes."""
 
     plan: Plan
@@ -388,19 +387,13 @@ def init(
 
 
 def core_secrets() -> str:
-    """The new project's `.env`: a random value for each of the core's secrets (32 bytes
-    from os.urandom, URL-safe base64, as `secrets.token_urlsafe`, which is slower to
-    import)."""
-    import base64
-    import os
-
+    """The new project's `.env`: a random value (32 bytes) for each of the core's secrets."""
     from aegis.anchors import CORE_SECRETS
     from aegis.edit import text
 
     content = ""
     for key in CORE_SECRETS:
-        value = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
-        content = text.add_secret(content, key, value)
+        content = text.add_secret(content, key, text.random_token(32))
     return content
 
 

@@ -17,12 +17,12 @@ the way of the owner's files.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from aegis.edits import Edit, edit_from_data
 from aegis.errors import PlanError
 from aegis.fingerprints import fingerprint
+from aegis.plain import Plain, field
 
 LEDGER = ".aegis/ledger.toml"
 _HEADER = (
@@ -32,8 +32,7 @@ _HEADER = (
 )
 
 
-@dataclass
-class Record:
+class Record(Plain, frozen=False):
     """One applied pack: its version, its edits as data, its owned files' fingerprints."""
 
     version: str
@@ -45,8 +44,7 @@ class Record:
         return [edit_from_data(data) for data in self.edits]
 
 
-@dataclass
-class Ledger:
+class Ledger(Plain, frozen=False):
     """The records of the packs applied to a project, by pack name."""
 
     packs: dict[str, Record] = field(default_factory=dict)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aegis import __version__
 from aegis.errors import InvalidManifest, InvalidOption, NotAnAegisProject, PlanError
+from aegis.plain import Plain, field
 
 if TYPE_CHECKING:
     from aegis.catalog import Catalog
@@ -17,8 +17,7 @@ PYPROJECT = "pyproject.toml"
 _FIX = "Fix it in pyproject.toml, then run again."
 
 
-@dataclass(frozen=True)
-class Manifest:
+class Manifest(Plain):
     name: str
     components: tuple[str, ...] = ()
     options: dict[str, str] = field(default_factory=dict)

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from aegis.plain import Plain, field
 
 if TYPE_CHECKING:
     import libcst
@@ -90,8 +91,7 @@ class Step:
         raise NotImplementedError
 
 
-@dataclass(frozen=True)
-class MoveFile(Step):
+class MoveFile(Plain, Step):
     """Move (or rename) a file. Nothing happens when `source` is gone; when both exist, the
     migration stops (the owner decides which one stays)."""
 
@@ -126,8 +126,7 @@ class MoveFile(Step):
         return f"move {self.source} to {self.target}"
 
 
-@dataclass(frozen=True)
-class RenameSetting(Step):
+class RenameSetting(Plain, Step):
     """Rename a setting: the field of `Settings` in app/core/config.py, its variable
     (upper case) in .env.example and .env, in every `environment:` of the compose file, and
     its reads in the project's Python code (see `rename_setting_reads`). Where the old name
@@ -170,8 +169,7 @@ class RenameSetting(Step):
         return f"rename the setting {self.old} to {self.new}"
 
 
-@dataclass(frozen=True)
-class RenameModule(Step):
+class RenameModule(Plain, Step):
     """Rename a module in every import of the project's Python files (`import old`,
     `from old import x`, `from old.sub import x`) and in the recorded registrations and
     scripts. Pair it with a `MoveFile` of the module itself."""
@@ -203,8 +201,7 @@ class RenameModule(Step):
         return f"rename the module {self.old} to {self.new}"
 
 
-@dataclass(frozen=True)
-class Migration:
+class Migration(Plain):
     """A versioned change of the projects a pack (or the core) made: `id` unique in the
     pack, `version` the pack's version that introduced it, `steps` run in order, then
     `function` (over the project's files; it must leave a project already in the new shape

@@ -8,9 +8,10 @@ files: the engine places, previews, applies and reverts what a pack declares.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeAlias
+
+from aegis.plain import Plain, field
 
 if TYPE_CHECKING:
     from aegis.edits import Edit
@@ -32,8 +33,7 @@ helpers of `aegis.anchors` return), in order."""
 FilesWhen: TypeAlias = Callable[[str, Options], bool]
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(Plain):
     """A choice a pack offers, given as `--<pack>-<name> VALUE` on the command line."""
 
     name: str
@@ -42,8 +42,7 @@ class Option:
     help: str
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(Plain):
     """Where a pack comes from: built into Aegis, or an installed distribution."""
 
     distribution: str = ""
@@ -62,8 +61,7 @@ def no_edits(options: Options) -> Iterable[Declared]:
     return ()
 
 
-@dataclass(frozen=True)
-class Pack:
+class Pack(Plain):
     """One component, service or integration.
 
     `edits` is a function of the project's options (keyed `<pack>_<option>`, over every

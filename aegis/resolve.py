@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
 
 from aegis.catalog import Catalog
 from aegis.errors import ConflictingComponents, DependentsPresent, UnknownComponent
 from aegis.pack import Pack
+from aegis.plain import Plain, field
 
 
-@dataclass
-class Plan:
+class Plan(Plain, frozen=False):
     """Packs to apply (or revert) in this order, and why each one is there."""
 
     packs: list[Pack]

@@ -41,6 +41,7 @@ from aegis.edits import (
     YamlListItem,
 )
 from aegis.pack import PACK_API, Option, Options, Pack
+from aegis.plain import fields, replace
 
 if TYPE_CHECKING:
     from aegis.migrations import Files, Migration, MoveFile, RenameModule, RenameSetting
@@ -79,6 +80,8 @@ __all__ = [
     "YamlEntry",
     "YamlListItem",
     "anchors",
+    "fields",
+    "replace",
 ]
 
 

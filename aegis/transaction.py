@@ -40,7 +40,6 @@ import signal
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
 from pathlib import PurePosixPath
 from types import FrameType
 
@@ -53,6 +52,7 @@ from aegis.errors import (
     WriteFailed,
 )
 from aegis.lock import LOCK_PATH, STATE_DIR, ProjectLock
+from aegis.plain import Plain, asdict, field
 
 JOURNAL = f"{STATE_DIR}/journal"
 _STAGING = "journal.{token}.tmp"
@@ -71,8 +71,7 @@ _NO_LINK = {
 _FORMAT = 1
 
 
-@dataclass
-class Entry:
+class Entry(Plain, frozen=False):
     """One file of the change set: its bytes and mode before and after (None: absent)."""
 
     path: str
@@ -87,8 +86,7 @@ class Entry:
         return name if not parent.parts else f"{parent}/{name}"
 
 
-@dataclass
-class Journal:
+class Journal(Plain, frozen=False):
     token: str
     command: str
     pid: int

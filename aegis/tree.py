@@ -7,19 +7,18 @@ per pack), so the change set can show which pack changed what.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from aegis.confined import ProjectFiles
 from aegis.errors import FileAccessError
+from aegis.plain import Plain, field
 
 # PEP 263: a coding declaration on one of the first two lines of a Python file.
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 _UTF8 = {"utf-8", "utf8", "utf_8", "utf-8-sig", "u8", "utf", "cp65001"}
 
 
-@dataclass
-class Step:
+class Step(Plain, frozen=False):
     """The files one pack (or the core render) changed: path -> (before, after)."""
 
     name: str

@@ -3,7 +3,6 @@ packs; and the canonical order is derived from requires, integrates and names.""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from aegis.catalog import Catalog
 from aegis.edits import Edit, ListItem, Statement
 from aegis.errors import CatalogError
 from aegis.pack import PACK_API, Options, Origin, Pack
+from aegis.plain import replace
 from tests.aegis_helpers import CATALOG
 
 
@@ -68,8 +68,6 @@ def test_unknown_references_and_malformed_integrations_are_refused() -> None:
 
 
 def test_migrations_are_checked_when_the_catalogue_loads() -> None:
-    from dataclasses import replace
-
     from aegis.migrations import Migration, MoveFile
 
     move = Migration("move", "1.0", "a move", steps=(MoveFile("a.py", "b.py"),))

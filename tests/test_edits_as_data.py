@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from aegis.edits import EDIT_TYPES, Edit, edit_from_data
+from aegis.plain import fields
 from tests.aegis_helpers import CATALOG
 
 
@@ -48,18 +49,20 @@ def test_the_catalogue_uses_only_known_types() -> None:
 def _reference_type(kind: type[Edit]) -> Any:
     """A class with the fields of `kind` that `dataclass(frozen=True)` writes every method of
     (one per type: two instances of it compare as two of `kind` would)."""
-    fields = [(f.name, Any) for f in dataclasses.fields(kind)]  # type: ignore[arg-type]
-    return dataclasses.make_dataclass(kind.__qualname__, fields, frozen=True)
+    return dataclasses.make_dataclass(
+        kind.__qualname__, [(name, Any) for name in fields(kind)], frozen=True
+    )
 
 
 def _as_dataclass(edit: Edit) -> object:
-    values = (getattr(edit, f.name) for f in dataclasses.fields(edit))  # type: ignore[arg-type]
+    values = (getattr(edit, name) for name in edit._fields)
     return _reference_type(type(edit))(*values)
 
 
 def test_edits_compare_hash_and_print_as_dataclass_writes_them() -> None:
-    """`_Fields` writes once the `__eq__`, `__hash__` and `__repr__` that `dataclass` would
-    write into each type: the same results, on every edit of the catalogue and between them."""
+    """`aegis.plain` writes once the `__eq__`, `__hash__` and `__repr__` that `dataclass`
+    would write into each type: the same results, on every edit of the catalogue and between
+    them."""
     from aegis.edits import Dependency, Import, ListItem
 
     edits = [

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import asdict
 
 import pytest
 
+from aegis.plain import asdict
 from aegis.transaction import _PLACEHOLDER, Entry, Journal
 
 

@@ -8,7 +8,6 @@ These tests need the repository's full git history (a shallow clone fails them, 
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from aegis import released, update
 from aegis.catalog import Catalog
 from aegis.errors import UpdateConflict
 from aegis.migrations import Migration, RenameSetting
+from aegis.plain import fields, replace
 from aegis.render import slugify
 from aegis.testing.cases import Case
 from aegis.testing.generated import ensure_environment, lint_and_test
@@ -285,11 +285,11 @@ def redis_with_a_renamed_setting(root: Path) -> Catalog:
 
     def edits(options: dict[str, str]) -> list[Any]:
         return [
-            dataclasses.replace(
+            replace(
                 edit,
                 **{
-                    f.name: renamed_everywhere(getattr(edit, f.name), "redis_url", "redis_dsn")
-                    for f in dataclasses.fields(edit)
+                    name: renamed_everywhere(getattr(edit, name), "redis_url", "redis_dsn")
+                    for name in fields(edit)
                 },
             )
             for edit in redis.edits_for(options)
@@ -298,7 +298,7 @@ def redis_with_a_renamed_setting(root: Path) -> Catalog:
     migration = Migration(
         "dsn", "9.0", "redis_url is now redis_dsn", (RenameSetting("redis_url", "redis_dsn"),)
     )
-    newer = dataclasses.replace(redis, edits=edits, migrations=(migration,), root=root)
+    newer = replace(redis, edits=edits, migrations=(migration,), root=root)
     return Catalog([newer if pack.name == "redis" else pack for pack in CATALOG])
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import partial
 from itertools import compress, count
 from operator import is_not
+
+from aegis.plain import Plain
 
 Rank = tuple[int, ...]
 
@@ -27,8 +28,7 @@ class AnchorNotFound(EditError):
         self.what = what
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(Plain):
     """Where an inserted element belongs among its siblings.
 
     ``rank`` is the rank of the element being inserted (pack order, index of the

@@ -8,10 +8,11 @@ with a trailing comma, the layout `ruff format` keeps) and removed again exactly
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TypeAlias
 
 import libcst as cst
+
+from aegis.plain import Plain
 
 INDENT = "    "
 
@@ -45,8 +46,7 @@ def _comma(item: Item) -> cst.Comma:
     return item.comma
 
 
-@dataclass
-class Seq:
+class Seq(Plain, frozen=False):
     """Items of a bracketed sequence and the whitespace around them.
 
     `slots[k]` is the whitespace before item k, `slots[n]` the one before the closing

@@ -23,7 +23,6 @@ import textwrap
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from aegis.edit.base import EditError
 from aegis.edit.identity import nodes_identity
@@ -106,15 +105,19 @@ def facts_of(nodes: list[ast.stmt]) -> Facts:
     return _OTHER
 
 
-@dataclass(eq=False, slots=True)
 class ListElements:
     """A list assignment's elements: their identities, and where the list starts and each
     element ends (ast line numbers counted from `line0`, UTF-8 byte columns)."""
 
-    identities: list[str]
-    ends: list[int]  # the end line and column of each element, one after the other
-    bracket: tuple[int, int]
-    line0: int
+    __slots__ = ("identities", "ends", "bracket", "line0")
+
+    def __init__(
+        self, identities: list[str], ends: list[int], bracket: tuple[int, int], line0: int
+    ) -> None:
+        self.identities = identities
+        self.ends = ends  # the end line and column of each element, one after the other
+        self.bracket = bracket
+        self.line0 = line0
 
     @classmethod
     def of(cls, value: ast.List, line0: int) -> ListElements:
@@ -129,7 +132,6 @@ class ListElements:
         return self.ends[2 * index], self.ends[2 * index + 1]
 
 
-@dataclass(eq=False, slots=True)
 class Member:
     """One statement of a block, with the lines libcst gives it.
 
@@ -142,16 +144,31 @@ class Member:
     opened it: `code` is then out of date; `facts` stay true.
     """
 
-    leading: str
-    code: str
-    indent: str
-    parent: Block | None
-    facts: Facts
-    nodes: list[ast.stmt] | None = None
-    line0: int = 1
-    body: Block | None = None
-    elements: ListElements | None = None
-    _identity: str | None = field(default=None, repr=False)
+    __slots__ = (
+        "leading", "code", "indent", "parent", "facts", "nodes", "line0", "body", "elements",
+        "_identity",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        leading: str,
+        code: str,
+        indent: str,
+        parent: Block | None,
+        facts: Facts,
+        nodes: list[ast.stmt] | None = None,
+        line0: int = 1,
+    ) -> None:
+        self.leading = leading
+        self.code = code
+        self.indent = indent
+        self.parent = parent
+        self.facts = facts
+        self.nodes = nodes
+        self.line0 = line0
+        self.body: Block | None = None
+        self.elements: ListElements | None = None
+        self._identity: str | None = None
 
     @classmethod
     def new(cls, leading: str, code: str, parent: Block) -> Member:
@@ -211,7 +228,6 @@ class Member:
             self.parent.changed()
 
 
-@dataclass(eq=False, slots=True)
 class Block:
     """The statements of a module or of an indented block, between `head` and `foot`.
 
@@ -220,12 +236,17 @@ class Block:
     after its last statement.
     """
 
-    head: str
-    members: list[Member]
-    foot: str
-    indent: str
-    owner: Member | None = None
-    _identities: list[str] | None = field(default=None, repr=False)
+    __slots__ = ("head", "members", "foot", "indent", "owner", "_identities")
+
+    def __init__(
+        self, head: str, members: list[Member], foot: str, indent: str, owner: Member | None = None
+    ) -> None:
+        self.head = head
+        self.members = members
+        self.foot = foot
+        self.indent = indent
+        self.owner = owner
+        self._identities: list[str] | None = None
 
     def identities(self) -> list[str]:
         """The identity of each member, in order."""

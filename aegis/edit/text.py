@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from aegis.edit.base import AnchorNotFound, EditError, Placement, insertion_index
+from aegis.plain import Plain
 
 _MARKERS = {
     "hash": ("# aegis:{which} {key}", r"# aegis:{which} (\S+)"),
@@ -25,8 +25,7 @@ _MARKERS = {
 }
 
 
-@dataclass(frozen=True)
-class _Block:
+class _Block(Plain):
     key: str
     start: int  # offset of the begin line
     end: int  # offset just after the end line (and its newline)
@@ -156,6 +155,15 @@ _SECRET_MARKER = "# aegis:secret {key} (random; .env is git-ignored, never commi
 def _assigns(text: str, key: str) -> bool:
     """Whether some line of a dotenv text sets `key` (`KEY=...` or `export KEY=...`)."""
     return re.search(rf"^[ \t]*(export[ \t]+)?{re.escape(key)}[ \t]*=", text, re.M) is not None
+
+
+def random_token(nbytes: int) -> str:
+    """`nbytes` bytes from `os.urandom`, URL-safe base64 without padding: what
+    `secrets.token_urlsafe` gives, without importing `secrets` (and `hmac` behind it)."""
+    import base64
+    import os
+
+    return base64.urlsafe_b64encode(os.urandom(nbytes)).rstrip(b"=").decode("ascii")
 
 
 def add_secret(text: str, key: str, value: str) -> str:

@@ -124,6 +124,20 @@ def test_the_generated_line_is_removed_even_after_its_value_changed() -> None:
     assert text.remove_secret(rotated, "SECRET_KEY") == "A=1\n\nB=2\n"
 
 
+@pytest.mark.parametrize("nbytes", [1, 2, 3, 16, 32, 33])
+def test_a_random_token_is_made_as_secrets_makes_it(nbytes: int) -> None:
+    """The same random bytes give the token `secrets.token_urlsafe` gives."""
+    import os
+    import secrets
+
+    source = bytes(range(7, 7 + nbytes))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "urandom", lambda n: source[:n])
+        patch.setattr(secrets, "token_bytes", lambda n: source[:n])
+        assert text.random_token(nbytes) == secrets.token_urlsafe(nbytes)
+    assert text.random_token(32) != text.random_token(32)
+
+
 def test_two_secrets_come_and_go_independently() -> None:
     both = text.add_secret(text.add_secret("A=1\n", "ONE", "1"), "TWO", "2")
     assert text.remove_secret(text.remove_secret(both, "ONE"), "TWO") == "A=1\n"
