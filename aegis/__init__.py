@@ -1,3 +1,3 @@
 """Aegis: generate Python services and grow them with component transforms."""
 
-__version__ = "0.6.0"
+__version__ = "0.7.0"

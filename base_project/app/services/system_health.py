@@ -49,9 +49,11 @@ def usage_result(
 class CpuSampler:
     """CPU utilisation, measured by a daemon thread so that no request waits for it.
 
-    The thread takes a short first sample, then one every `interval` seconds; a check
+    The thread takes a short first sample, then one every `cpu_sample_seconds`; a check
     reads the latest. Only the very first reader of a process waits, for the first
     sample (the web server starts the sampler at startup, so its requests never do).
+    The interval is read once, by the caller of `start`: the thread never reads the
+    settings, so it cannot refill their cache while a test is changing them.
     """
 
     def __init__(self) -> None:
@@ -66,7 +68,10 @@ class CpuSampler:
         with self._lock:
             if self._thread is None:
                 self._thread = threading.Thread(
-                    target=self._run, name="cpu-sampler", daemon=True
+                    target=self._run,
+                    args=(get_settings().cpu_sample_seconds,),
+                    name="cpu-sampler",
+                    daemon=True,
                 )
                 self._thread.start()
 
@@ -74,12 +79,12 @@ class CpuSampler:
         """Stop sampling after the current sample."""
         self._stopped.set()
 
-    def _run(self) -> None:
+    def _run(self, every: float) -> None:
         interval = FIRST_SAMPLE_SECONDS
         while not self._stopped.is_set():
             self._percent = psutil.cpu_percent(interval=interval)
             self._sampled.set()
-            interval = get_settings().cpu_sample_seconds
+            interval = every
 
     async def percent(self) -> float:
         """The latest sample (waiting for the first one only)."""
