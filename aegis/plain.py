@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import reprlib
 from collections.abc import Callable
+from dataclasses import FrozenInstanceError
 from typing import Any, ClassVar, TypeVar, dataclass_transform
 
 _MISSING: Any = object()
@@ -26,8 +27,9 @@ _MISSING: Any = object()
 T = TypeVar("T", bound="Plain")
 
 
-class FrozenError(AttributeError):
-    """An assignment to a field of an immutable instance."""
+class FrozenError(FrozenInstanceError):
+    """An assignment to a field of an immutable instance: what a frozen dataclass raises, so
+    code written for one catches it."""
 
 
 class _Field:

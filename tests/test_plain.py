@@ -90,6 +90,8 @@ def test_frozen_unless_said_otherwise() -> None:
     frozen = Frozen("a")
     with pytest.raises(FrozenError):
         frozen.name = "b"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        frozen.name = "b"  # type: ignore[misc]
     with pytest.raises(AttributeError):
         del frozen.name  # type: ignore[misc]
     mutable = Mutable("a")
